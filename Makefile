@@ -1,0 +1,38 @@
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+MANAGE := $(BIN)/python manage.py
+
+.PHONY: install run test lint format bench
+
+install: $(STAMP)
+
+# Reinstall only when the dependency list changes, so every target can depend on it cheaply.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	# xstatic-bootstrap ships only an sdist whose setup needs pkg_resources (setuptools < 81),
+	# so builds use the virtualenv's own pinned setuptools instead of an isolated latest one.
+	$(BIN)/pip install --quiet 'setuptools>=68,<81' wheel
+	$(BIN)/pip install --quiet --no-build-isolation -e '.[test]'
+	touch $(STAMP)
+
+run: install
+	DEBUG=on $(MANAGE) migrate --noinput
+	DEBUG=on $(MANAGE) load_framework
+	DEBUG=on $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
+
+test: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=kla_portal.test_settings $(MANAGE) check
+	DJANGO_SETTINGS_MODULE=kla_portal.test_settings $(MANAGE) makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .

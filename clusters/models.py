@@ -1,0 +1,176 @@
+"""The KLA framework: editions of the instrument, their clusters, indicators and scored items."""
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters import scoring
+
+
+class Framework(models.Model):
+    """One edition of the evaluation instrument (e.g. "KLA 2026")."""
+
+    code = models.SlugField(_("kode"), max_length=40, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    legal_basis = models.CharField(_("dasar hukum"), max_length=255, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "code"]
+        verbose_name = _("edisi instrumen")
+        verbose_name_plural = _("edisi instrumen")
+
+    def __str__(self):
+        return self.name
+
+
+class CategoryBand(models.Model):
+    """A category (Pratama ... KLA) and the lowest total, at 2 decimals, that earns it."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="bands")
+    name = models.CharField(_("nama"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    min_total = models.DecimalField(_("nilai minimal"), max_digits=7, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "name"], name="band_unique_name"),
+        ]
+        verbose_name = _("kategori")
+        verbose_name_plural = _("kategori")
+
+    def __str__(self):
+        return f"{self.name} (≥ {self.min_total})"
+
+
+class Cluster(models.Model):
+    """Kelembagaan (K) or one of Klaster I to V, with its point budget."""
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="clusters")
+    code = models.CharField(_("kode"), max_length=10)
+    order = models.PositiveSmallIntegerField(_("urutan"))
+    name = models.CharField(_("nama"), max_length=200)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=200, blank=True)
+    max_points = models.DecimalField(_("nilai maksimal"), max_digits=7, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["framework", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="cluster_unique_code"),
+        ]
+        verbose_name = _("klaster")
+        verbose_name_plural = _("klaster")
+
+    def __str__(self):
+        return self.name
+
+
+class Indicator(models.Model):
+    """One of the 24 indicators, scored from its items."""
+
+    cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("kode"), max_length=20)
+    number = models.PositiveSmallIntegerField(_("nomor"))
+    name = models.CharField(_("nama"), max_length=255)
+    name_en = models.CharField(_("nama (Inggris)"), max_length=255, blank=True)
+    definition = models.TextField(_("definisi"), blank=True)
+    max_points = models.DecimalField(_("nilai maksimal"), max_digits=7, decimal_places=2)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["cluster__framework", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "code"], name="indicator_unique_code"),
+        ]
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikator")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class Item(models.Model):
+    """A scored item (butir) of an indicator: what an agency actually answers."""
+
+    class Kind(models.TextChoices):
+        CHECK = "check", _("ya/tidak")
+        PERCENT = "percent", _("persentase (pembilang/penyebut)")
+        COUNT = "count", _("jumlah")
+
+    class Rule(models.TextChoices):
+        CHECK = "check", _("ya/tidak")
+        LINEAR = "linear", _("linear antara terburuk dan terbaik")
+        BANDS = "bands", _("ambang bertingkat")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="items")
+    code = models.CharField(_("kode"), max_length=20)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    name = models.CharField(_("pertanyaan"), max_length=255)
+    name_en = models.CharField(_("pertanyaan (Inggris)"), max_length=255, blank=True)
+    definition = models.TextField(_("definisi"), blank=True)
+    evidence_description = models.TextField(_("data dukung yang diminta"), blank=True)
+    kind = models.CharField(_("jenis isian"), max_length=10, choices=Kind.choices)
+    rule = models.CharField(_("aturan nilai"), max_length=10, choices=Rule.choices)
+    worst = models.DecimalField(
+        _("nilai terburuk"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    best = models.DecimalField(
+        _("nilai terbaik"), max_digits=12, decimal_places=4, null=True, blank=True
+    )
+    bands = models.CharField(
+        _("ambang"), max_length=200, blank=True, help_text=_("mis. 1:0.4|3:0.7|6:1")
+    )
+    weight = models.DecimalField(
+        _("bobot"),
+        max_digits=6,
+        decimal_places=2,
+        default=Decimal(1),
+        validators=[MinValueValidator(Decimal("0.01"))],
+    )
+    evidence_required = models.BooleanField(_("data dukung wajib"), default=True)
+    default_agencies = models.CharField(
+        _("OPD pengampu"),
+        max_length=255,
+        blank=True,
+        help_text=_("kode OPD yang biasanya mengisi, dipisah |"),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["indicator__cluster__framework", "indicator__number", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "code"], name="item_unique_code"),
+            models.CheckConstraint(condition=models.Q(weight__gt=0), name="item_weight_positive"),
+        ]
+        verbose_name = _("butir")
+        verbose_name_plural = _("butir")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def agency_codes(self):
+        return [code for code in self.default_agencies.split("|") if code]
+
+    def clean(self):
+        try:
+            scoring.ItemSpec(
+                code=self.code,
+                indicator=self.indicator.code if self.indicator_id else "",
+                kind=self.kind,
+                rule=self.rule,
+                worst=self.worst,
+                best=self.best,
+                bands=scoring.parse_bands(self.bands),
+                weight=self.weight,
+            ).check()
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc

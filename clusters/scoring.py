@@ -1,0 +1,262 @@
+"""The scoring core: plain answers in, item values, points and the category out.
+
+Pure Python over plain values (no ORM), in exact arithmetic: values and fractions are
+`fractions.Fraction`, only indicator points are rounded (2 decimals, half up), and clusters and
+the total are sums of those rounded points. The rule is `shared/kla/README.md`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+CHECK, PERCENT, COUNT = "check", "percent", "count"
+LINEAR, BANDS = "linear", "bands"
+KINDS = (CHECK, PERCENT, COUNT)
+RULES = (CHECK, LINEAR, BANDS)
+CENT = Decimal("0.01")
+
+
+def parse_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
+    """Parse `1:0.4|3:0.7|6:1` into ((1, 0.4), (3, 0.7), (6, 1)); raise ValueError if malformed."""
+    pairs = []
+    for part in filter(None, (p.strip() for p in (text or "").split("|"))):
+        threshold, sep, fraction = part.partition(":")
+        if not sep:
+            raise ValueError(f"ambang '{part}' harus berbentuk nilai:fraksi")
+        try:
+            pairs.append((Decimal(threshold), Decimal(fraction)))
+        except ArithmeticError as exc:
+            raise ValueError(f"ambang '{part}' bukan angka") from exc
+    return tuple(pairs)
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """How one item is answered and scored."""
+
+    code: str
+    indicator: str
+    kind: str
+    rule: str
+    weight: Decimal | int = 1
+    worst: Decimal | None = None
+    best: Decimal | None = None
+    bands: tuple[tuple[Decimal, Decimal], ...] = ()
+
+    def check(self) -> ItemSpec:
+        """Raise ValueError when the rule cannot score this kind of answer."""
+        if self.kind not in KINDS:
+            raise ValueError(f"{self.code}: jenis isian tidak dikenal: {self.kind}")
+        if self.rule not in RULES:
+            raise ValueError(f"{self.code}: aturan tidak dikenal: {self.rule}")
+        if (self.rule == CHECK) != (self.kind == CHECK):
+            raise ValueError(f"{self.code}: aturan 'check' hanya untuk isian ya/tidak")
+        if self.rule == LINEAR and (
+            self.worst is None or self.best is None or self.worst == self.best
+        ):
+            raise ValueError(f"{self.code}: aturan linear butuh nilai terburuk dan terbaik berbeda")
+        if self.rule == BANDS:
+            thresholds = [t for t, _ in self.bands]
+            if not self.bands or thresholds != sorted(set(thresholds)):
+                raise ValueError(f"{self.code}: ambang harus ada dan naik berurutan")
+            if any(not 0 <= f <= 1 for _, f in self.bands):
+                raise ValueError(f"{self.code}: fraksi ambang harus antara 0 dan 1")
+        if Fraction(self.weight) <= 0:
+            raise ValueError(f"{self.code}: bobot harus lebih dari 0")
+        return self
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    cluster: str
+    max_points: Decimal | int
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    code: str
+    name: str
+    max_points: Decimal | int
+
+
+@dataclass(frozen=True)
+class BandSpec:
+    name: str
+    min_total: Decimal
+
+
+@dataclass(frozen=True)
+class FrameworkSpec:
+    """A whole edition in plain values, in display order."""
+
+    clusters: Sequence[ClusterSpec]
+    indicators: Sequence[IndicatorSpec]
+    items: Sequence[ItemSpec]
+    bands: Sequence[BandSpec]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One counted submission: `yes` for check, numerator/denominator for percent, count."""
+
+    item: str
+    yes: bool | None = None
+    numerator: Decimal | int | None = None
+    denominator: Decimal | int | None = None
+    count: int | None = None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    code: str
+    value: Fraction | None
+    fraction: Fraction
+
+
+@dataclass(frozen=True)
+class PointsResult:
+    code: str
+    points: Decimal
+    max_points: Decimal
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class Category:
+    name: str | None
+    next_name: str | None
+    points_to_next: Decimal | None
+
+
+@dataclass(frozen=True)
+class Score:
+    total: Decimal
+    category: Category
+    clusters: list[PointsResult]
+    indicators: list[PointsResult]
+    items: list[ItemResult] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """The `kla_score --format json` body, without region, period and basis."""
+        return {
+            "total": float(self.total),
+            "category": self.category.name,
+            "next_category": self.category.next_name,
+            "points_to_next": _float(self.category.points_to_next),
+            "clusters": [
+                {
+                    "code": c.code,
+                    "name": c.name,
+                    "points": float(c.points),
+                    "max_points": float(c.max_points),
+                }
+                for c in self.clusters
+            ],
+            "indicators": [
+                {"code": i.code, "points": float(i.points), "max_points": float(i.max_points)}
+                for i in self.indicators
+            ],
+            "items": [
+                {
+                    "code": i.code,
+                    "value": None if i.value is None else float(round_half_up(i.value)),
+                    "fraction": float(i.fraction),
+                }
+                for i in self.items
+            ],
+        }
+
+
+def _float(value):
+    return None if value is None else float(value)
+
+
+def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Round exactly, halves away from zero, to `places` decimals."""
+    value = Fraction(value)
+    scale = 10**places
+    sign = -1 if value < 0 else 1
+    units = math.floor(abs(value) * scale + Fraction(1, 2))
+    return (Decimal(sign * units) / Decimal(scale)).quantize(Decimal(1).scaleb(-places))
+
+
+def combine(kind: str, answers: Iterable[Answer]) -> Fraction | None:
+    """The item's value over its counted answers, or None when nothing counts."""
+    answers = list(answers)
+    if kind == CHECK:
+        known = [a.yes for a in answers if a.yes is not None]
+        return Fraction(int(any(known))) if known else None
+    if kind == PERCENT:
+        pairs = [(a.numerator, a.denominator) for a in answers]
+        pairs = [(n, d) for n, d in pairs if n is not None and d is not None]
+        denominator = sum((Fraction(d) for _, d in pairs), Fraction(0))
+        if not pairs or denominator <= 0:
+            return None
+        return 100 * sum((Fraction(n) for n, _ in pairs), Fraction(0)) / denominator
+    counts = [a.count for a in answers if a.count is not None]
+    return Fraction(sum(counts)) if counts else None
+
+
+def item_fraction(spec: ItemSpec, value: Fraction | None) -> Fraction:
+    """Map an item's value to a fraction in [0, 1] by its rule; no value scores 0."""
+    if value is None:
+        return Fraction(0)
+    if spec.rule == CHECK:
+        return Fraction(1) if value else Fraction(0)
+    if spec.rule == LINEAR:
+        worst, best = Fraction(spec.worst), Fraction(spec.best)
+        return min(Fraction(1), max(Fraction(0), (value - worst) / (best - worst)))
+    reached = [Fraction(f) for threshold, f in spec.bands if value >= Fraction(threshold)]
+    return reached[-1] if reached else Fraction(0)
+
+
+def categorize(total: Decimal, bands: Sequence[BandSpec]) -> Category:
+    """The category a total earns, the next one up and the points still needed to enter it."""
+    ordered = sorted(bands, key=lambda b: b.min_total)
+    reached = [b for b in ordered if total >= b.min_total]
+    above = [b for b in ordered if total < b.min_total]
+    current = reached[-1].name if reached else None
+    if not above:
+        return Category(current, None, None)
+    return Category(current, above[0].name, Decimal(above[0].min_total) - total)
+
+
+def score(framework: FrameworkSpec, answers: Iterable[Answer]) -> Score:
+    """Score an edition from the counted answers (already filtered to one basis)."""
+    by_item: dict[str, list[Answer]] = defaultdict(list)
+    for answer in answers:
+        by_item[answer.item].append(answer)
+
+    items, weighted = [], defaultdict(lambda: [Fraction(0), Fraction(0)])
+    for spec in framework.items:
+        value = combine(spec.kind, by_item.get(spec.code, ()))
+        fraction = item_fraction(spec, value)
+        items.append(ItemResult(spec.code, value, fraction))
+        sums = weighted[spec.indicator]
+        sums[0] += Fraction(spec.weight) * fraction
+        sums[1] += Fraction(spec.weight)
+
+    indicators, cluster_points = [], defaultdict(Decimal)
+    for ind in framework.indicators:
+        got, total_weight = weighted[ind.code]
+        mean = got / total_weight if total_weight else Fraction(0)
+        points = round_half_up(Fraction(ind.max_points) * mean)
+        indicators.append(PointsResult(ind.code, points, _money(ind.max_points)))
+        cluster_points[ind.cluster] += points
+
+    clusters = [
+        PointsResult(c.code, _money(cluster_points[c.code]), _money(c.max_points), c.name)
+        for c in framework.clusters
+    ]
+    total = _money(sum((c.points for c in clusters), Decimal(0)))
+    return Score(total, categorize(total, framework.bands), clusters, indicators, items)
+
+
+def _money(value) -> Decimal:
+    return Decimal(value).quantize(CENT)

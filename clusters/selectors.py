@@ -1,0 +1,50 @@
+"""Reads of the framework, shaped for the scoring core."""
+
+from clusters import scoring
+from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
+
+
+def current_framework() -> Framework | None:
+    """The newest edition: the one new periods use by default."""
+    return Framework.objects.order_by("-year", "-id").first()
+
+
+def framework_items(framework: Framework):
+    """The edition's items with their indicator and cluster joined, in display order."""
+    return (
+        Item.objects.filter(indicator__cluster__framework=framework)
+        .select_related("indicator__cluster")
+        .order_by("indicator__cluster__order", "indicator__number", "order", "code")
+    )
+
+
+def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
+    """The edition as plain values for `scoring.score`, in four queries."""
+    clusters = Cluster.objects.filter(framework=framework).order_by("order")
+    indicators = (
+        Indicator.objects.filter(cluster__framework=framework)
+        .select_related("cluster")
+        .order_by("cluster__order", "number")
+    )
+    bands = CategoryBand.objects.filter(framework=framework).order_by("order")
+    return scoring.FrameworkSpec(
+        clusters=[scoring.ClusterSpec(c.code, c.name, c.max_points) for c in clusters],
+        indicators=[
+            scoring.IndicatorSpec(i.code, i.cluster.code, i.max_points) for i in indicators
+        ],
+        items=[item_spec(item) for item in framework_items(framework)],
+        bands=[scoring.BandSpec(b.name, b.min_total) for b in bands],
+    )
+
+
+def item_spec(item: Item) -> scoring.ItemSpec:
+    return scoring.ItemSpec(
+        code=item.code,
+        indicator=item.indicator.code,
+        kind=item.kind,
+        rule=item.rule,
+        weight=item.weight,
+        worst=item.worst,
+        best=item.best,
+        bands=scoring.parse_bands(item.bands),
+    )

@@ -1,0 +1,150 @@
+"""Writes of the framework: loading the bundled edition and copying an edition forward."""
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from django.db import transaction
+
+from clusters import scoring
+from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+EVIDENCE_BY_KIND = {
+    Item.Kind.CHECK: "Dokumen penetapan atau bukti pelaksanaan (SK, Perda/Perwali, laporan, foto).",
+    Item.Kind.PERCENT: "Rekap data pembilang dan penyebut beserta sumber dan tanggal datanya.",
+    Item.Kind.COUNT: "Daftar yang dihitung beserta dokumen atau foto pendukungnya.",
+}
+
+
+@dataclass
+class LoadReport:
+    framework: Framework
+    created: dict
+
+    @property
+    def created_any(self):
+        return any(self.created.values())
+
+
+def _rows(directory: Path, name: str):
+    with open(directory / name, newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+def _decimal(text: str):
+    return Decimal(text) if text not in (None, "") else None
+
+
+@transaction.atomic
+def framework_load(*, directory: Path) -> LoadReport:
+    """Create whatever of a bundled edition is missing; never overwrite edits made in admin."""
+    created = {"framework": 0, "bands": 0, "clusters": 0, "indicators": 0, "items": 0}
+    (meta,) = list(_rows(directory, "framework.csv"))
+    framework, made = Framework.objects.get_or_create(
+        code=meta["code"],
+        defaults={
+            "name": meta["name"],
+            "year": int(meta["year"]),
+            "legal_basis": meta["legal_basis"],
+        },
+    )
+    created["framework"] += made
+    for row in _rows(directory, "bands.csv"):
+        _, made = CategoryBand.objects.get_or_create(
+            framework=framework,
+            name=row["name"],
+            defaults={"order": int(row["order"]), "min_total": Decimal(row["min_total"])},
+        )
+        created["bands"] += made
+    clusters = {}
+    for row in _rows(directory, "clusters.csv"):
+        clusters[row["code"]], made = Cluster.objects.get_or_create(
+            framework=framework,
+            code=row["code"],
+            defaults={
+                "order": int(row["order"]),
+                "name": row["name_id"],
+                "name_en": row["name_en"],
+                "max_points": Decimal(row["max_points"]),
+            },
+        )
+        created["clusters"] += made
+    indicators = {}
+    for row in _rows(directory, "indicators.csv"):
+        indicators[row["code"]], made = Indicator.objects.get_or_create(
+            cluster=clusters[row["cluster"]],
+            code=row["code"],
+            defaults={
+                "number": int(row["number"]),
+                "name": row["name_id"],
+                "name_en": row["name_en"],
+                "max_points": Decimal(row["max_points"]),
+            },
+        )
+        created["indicators"] += made
+    for order, row in enumerate(_rows(directory, "items.csv")):
+        bands = row["bands"]
+        scoring.ItemSpec(
+            code=row["code"],
+            indicator=row["indicator"],
+            kind=row["kind"],
+            rule=row["rule"],
+            weight=Decimal(row["weight"]),
+            worst=_decimal(row["worst"]),
+            best=_decimal(row["best"]),
+            bands=scoring.parse_bands(bands),
+        ).check()
+        _, made = Item.objects.get_or_create(
+            indicator=indicators[row["indicator"]],
+            code=row["code"],
+            defaults={
+                "order": order,
+                "name": row["name_id"],
+                "name_en": row["name_en"],
+                "kind": row["kind"],
+                "rule": row["rule"],
+                "worst": _decimal(row["worst"]),
+                "best": _decimal(row["best"]),
+                "bands": bands,
+                "weight": Decimal(row["weight"]),
+                "evidence_required": row["evidence_required"].strip().lower() in ("yes", "ya"),
+                "evidence_description": EVIDENCE_BY_KIND[row["kind"]],
+                "default_agencies": row["agencies"],
+            },
+        )
+        created["items"] += made
+    return LoadReport(framework, created)
+
+
+def bundled_editions() -> list[Path]:
+    return sorted(p for p in FIXTURES.iterdir() if (p / "framework.csv").exists())
+
+
+@transaction.atomic
+def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Framework:
+    """Copy an edition with its bands, clusters, indicators and items into a new edition."""
+    target = Framework.objects.create(
+        code=code, name=name, year=year, legal_basis=source.legal_basis
+    )
+    for band in source.bands.all():
+        CategoryBand.objects.create(
+            framework=target, name=band.name, order=band.order, min_total=band.min_total
+        )
+    for cluster in source.clusters.prefetch_related("indicators__items"):
+        indicators = list(cluster.indicators.all())
+        cluster.pk, cluster.id, cluster.framework = None, None, target
+        cluster._state.adding = True
+        cluster.save()
+        for indicator in indicators:
+            items = list(indicator.items.all())
+            indicator.pk, indicator.id, indicator.cluster = None, None, cluster
+            indicator._state.adding = True
+            indicator.save()
+            for item in items:
+                item.pk, item.id, item.indicator = None, None, indicator
+                item._state.adding = True
+                item.save()
+    return target

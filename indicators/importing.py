@@ -1,0 +1,428 @@
+"""Bulk import of values (`import_values` and the admin import share this code).
+
+A file is read into rows of text, every row is validated against the period's framework and
+assignments, and only when no row is bad are the rows written, all in one transaction.
+Row numbers are spreadsheet rows: the header is row 1.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from clusters.models import Item
+from indicators.models import Agency, Assignment, Period, ReviewEvent, Submission
+
+HEADER = ("agency", "item", "numerator", "denominator", "value", "note")
+YES = {"1", "ya", "y", "yes", "true", "benar"}
+NO = {"0", "tidak", "t", "no", "false", "salah"}
+MAX_ROWS = 50_000
+MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # a larger workbook is refused before it is parsed
+IMPORT_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
+ANSWER_FIELDS = ("answer_yes", "numerator", "denominator", "count", "narrative")
+MAX_NUMBER = Decimal("999999999999.99")
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str | None
+    message: str
+
+    def __str__(self):
+        where = f"baris {self.row}" + (f", kolom {self.column}" if self.column else "")
+        return f"{where}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file cannot be imported; `errors` says every row and reason."""
+
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+        super().__init__("; ".join(str(e) for e in errors))
+
+
+@dataclass
+class CleanRow:
+    row: int
+    agency: Agency
+    item: Item
+    answer_yes: bool | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    count: int | None = None
+    narrative: str = ""
+
+    @property
+    def key(self):
+        return (self.agency.pk, self.item.pk)
+
+
+@dataclass
+class ImportPlan:
+    """What an import would do: each clean row as new, changed or unchanged."""
+
+    period: Period
+    new: list[CleanRow] = field(default_factory=list)
+    changed: list[tuple[CleanRow, Submission]] = field(default_factory=list)
+    unchanged: list[tuple[CleanRow, Submission]] = field(default_factory=list)
+
+    @property
+    def total(self):
+        return len(self.new) + len(self.changed) + len(self.unchanged)
+
+
+# ---- reading ---------------------------------------------------------------------------------
+
+
+def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts of trimmed text keyed by the header's columns."""
+    suffix = Path(filename).suffix.lower()
+    if suffix == ".xlsx" or content[:4] == b"PK\x03\x04":
+        table = _xlsx_rows(content)
+    elif suffix in (".csv", ".txt", ""):
+        table = _csv_rows(content)
+    else:
+        raise ImportRejected(
+            [RowError(1, None, f"berkas '{suffix}' tidak didukung: gunakan CSV atau XLSX")]
+        )
+    if not table:
+        raise ImportRejected([RowError(1, None, "berkas kosong: baris judul tidak ditemukan")])
+    header = [str(cell or "").strip().lower() for cell in table[0]]
+    missing = [c for c in HEADER if c not in header]
+    extra = [c for c in header if c and c not in HEADER]
+    if missing or extra:
+        parts = []
+        if missing:
+            parts.append("kolom hilang: " + ", ".join(missing))
+        if extra:
+            parts.append("kolom tidak dikenal: " + ", ".join(extra))
+        expected = ",".join(HEADER)
+        raise ImportRejected([RowError(1, None, "; ".join(parts) + f" (judul harus {expected})")])
+    if len(table) - 1 > MAX_ROWS:
+        raise ImportRejected([RowError(1, None, f"terlalu banyak baris (maksimal {MAX_ROWS})")])
+    rows = []
+    for cells in table[1:]:
+        cells = list(cells) + [""] * (len(header) - len(cells))
+        rows.append({name: _text(cells[i]) for i, name in enumerate(header) if name})
+    return rows
+
+
+def _text(cell) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, bool):
+        return "1" if cell else "0"
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ImportRejected(
+            [RowError(1, None, "berkas CSV harus berenkode UTF-8 (simpan ulang sebagai CSV UTF-8)")]
+        ) from None
+    sample = text[:4096]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+
+
+def _xlsx_rows(content: bytes) -> list[list]:
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile:
+        raise ImportRejected([RowError(1, None, "berkas XLSX rusak atau bukan XLSX")]) from None
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise ImportRejected(
+            [RowError(1, None, "berkas XLSX terlalu besar setelah dibuka (kemungkinan zip bomb)")]
+        )
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged workbook
+        raise ImportRejected([RowError(1, None, "berkas XLSX tidak dapat dibaca")]) from None
+    try:
+        sheet = workbook.worksheets[0]
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            rows.append(list(row))
+            if len(rows) > MAX_ROWS + 1:
+                break
+        while rows and not any(_text(c) for c in rows[-1]):
+            rows.pop()
+        return rows
+    finally:
+        workbook.close()
+
+
+# ---- validating ------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
+
+
+def _number(text: str) -> Decimal:
+    text = text.replace(" ", "")
+    if not _NUMBER.match(text):
+        raise ValueError(f"'{text}' bukan angka")
+    value = Decimal(text.replace(",", "."))
+    if value < 0:
+        raise ValueError("tidak boleh negatif")
+    if value > MAX_NUMBER:
+        raise ValueError("angka terlalu besar")
+    if value != value.quantize(Decimal("0.01")):
+        raise ValueError("paling banyak 2 angka di belakang koma")
+    return value
+
+
+def parse_yes_no(text: str) -> bool:
+    lowered = text.strip().lower()
+    if lowered in YES:
+        return True
+    if lowered in NO:
+        return False
+    raise ValueError(f"'{text}' bukan ya/tidak (gunakan ya/tidak, 1/0, yes/no, true/false)")
+
+
+def parse_count(text: str) -> int:
+    try:
+        value = _number(text)
+    except ValueError as exc:
+        raise ValueError(f"jumlah harus bilangan bulat ≥ 0: {exc}") from None
+    except InvalidOperation:
+        raise ValueError(f"'{text}' bukan angka") from None
+    if value != value.to_integral_value():
+        raise ValueError("jumlah harus bilangan bulat (tanpa pecahan)")
+    return int(value)
+
+
+USED = {
+    Item.Kind.CHECK: {"value"},
+    Item.Kind.PERCENT: {"numerator", "denominator"},
+    Item.Kind.COUNT: {"value"},
+}
+
+
+def validate_rows(
+    rows: list[dict[str, str]], *, period: Period
+) -> tuple[list[CleanRow], list[RowError]]:
+    """Check every row against the period's framework and assignments; nothing is written."""
+    agencies = {a.code.upper(): a for a in Agency.objects.filter(region=period.region)}
+    items = {
+        i.code.upper(): i
+        for i in Item.objects.filter(indicator__cluster__framework=period.framework)
+    }
+    assigned = set(
+        Assignment.objects.filter(agency__region=period.region).values_list("agency_id", "item_id")
+    )
+    clean, errors, seen = [], [], {}
+    for number, row in enumerate(rows, start=2):
+        if not any(row.values()):
+            continue
+        row_errors = []
+        agency = agencies.get(row.get("agency", "").upper())
+        item = items.get(row.get("item", "").upper())
+        if not row.get("agency"):
+            row_errors.append(RowError(number, "agency", "kode OPD kosong"))
+        elif agency is None:
+            row_errors.append(
+                RowError(number, "agency", f"OPD '{row['agency']}' tidak dikenal di wilayah ini")
+            )
+        if not row.get("item"):
+            row_errors.append(RowError(number, "item", "kode butir kosong"))
+        elif item is None:
+            row_errors.append(
+                RowError(number, "item", f"butir '{row['item']}' tidak ada di {period.framework}")
+            )
+        if agency and item:
+            if (agency.pk, item.pk) not in assigned:
+                row_errors.append(
+                    RowError(
+                        number, "agency", f"{agency.code} tidak ditugaskan mengisi {item.code}"
+                    )
+                )
+            if (agency.pk, item.pk) in seen:
+                row_errors.append(
+                    RowError(
+                        number,
+                        "item",
+                        f"{agency.code} {item.code} sudah ada di baris {seen[agency.pk, item.pk]}",
+                    )
+                )
+            seen.setdefault((agency.pk, item.pk), number)
+        if item is not None:
+            cleaned, answer_errors = _clean_answer(number, item, row)
+            row_errors.extend(answer_errors)
+            if not row_errors:
+                clean.append(
+                    CleanRow(number, agency, item, narrative=row.get("note", ""), **cleaned)
+                )
+        errors.extend(row_errors)
+    return clean, errors
+
+
+def _clean_answer(number: int, item: Item, row: dict) -> tuple[dict, list[RowError]]:
+    errors, cleaned = [], {}
+    for column in ("numerator", "denominator", "value"):
+        if row.get(column) and column not in USED[item.kind]:
+            errors.append(
+                RowError(
+                    number,
+                    column,
+                    f"kolom ini tidak dipakai butir {item.code} ({item.get_kind_display()})",
+                )
+            )
+    for column in sorted(USED[item.kind]):
+        if not row.get(column):
+            errors.append(RowError(number, column, f"wajib diisi untuk butir {item.code}"))
+    if errors:
+        return cleaned, errors
+    try:
+        if item.kind == Item.Kind.CHECK:
+            cleaned["answer_yes"] = parse_yes_no(row["value"])
+        elif item.kind == Item.Kind.COUNT:
+            cleaned["count"] = parse_count(row["value"])
+    except ValueError as exc:
+        errors.append(RowError(number, "value", str(exc)))
+    if item.kind == Item.Kind.PERCENT:
+        for column in ("numerator", "denominator"):
+            try:
+                cleaned[column] = _number(row[column])
+            except ValueError as exc:
+                errors.append(RowError(number, column, str(exc)))
+        if not errors:
+            if cleaned["denominator"] <= 0:
+                errors.append(RowError(number, "denominator", "penyebut harus lebih dari 0"))
+            elif cleaned["numerator"] > cleaned["denominator"]:
+                errors.append(
+                    RowError(number, "numerator", "pembilang tidak boleh lebih besar dari penyebut")
+                )
+    return cleaned, errors
+
+
+# ---- planning and writing --------------------------------------------------------------------
+
+
+def import_plan(clean: list[CleanRow], *, period: Period, status: str) -> ImportPlan:
+    """Sort clean rows into new, changed and unchanged against what is stored."""
+    existing = {
+        (s.agency_id, s.item_id): s
+        for s in Submission.objects.filter(
+            period=period, agency_id__in={r.agency.pk for r in clean}
+        )
+    }
+    plan = ImportPlan(period)
+    for row in clean:
+        current = existing.get(row.key)
+        if current is None:
+            plan.new.append(row)
+        elif current.status == status and all(
+            getattr(current, name) == getattr(row, name) for name in ANSWER_FIELDS
+        ):
+            plan.unchanged.append((row, current))
+        else:
+            plan.changed.append((row, current))
+    return plan
+
+
+def values_import(
+    *, content: bytes, filename: str, period: Period, status: str, actor=None, dry_run=False
+) -> ImportPlan:
+    """Read, validate and (unless dry_run) write a value file, all or nothing."""
+    if status not in IMPORT_STATUSES:
+        raise ImportRejected([RowError(1, None, f"status '{status}' tidak boleh diimpor")])
+    if period.locked:
+        raise ImportRejected([RowError(1, None, f"periode {period.year} terkunci")])
+    rows = read_table(content, filename)
+    clean, errors = validate_rows(rows, period=period)
+    if errors:
+        raise ImportRejected(errors)
+    with transaction.atomic():
+        # Lock the period's row so two imports into one period run one after the other.
+        Period.objects.select_for_update().filter(pk=period.pk).first()
+        plan = import_plan(clean, period=period, status=status)
+        if not dry_run:
+            _write(plan, status=status, actor=actor)
+    return plan
+
+
+def _write(plan: ImportPlan, *, status: str, actor) -> None:
+    now = timezone.now()
+    submitted_at = now if status != Submission.Status.DRAFT else None
+    created = [
+        Submission(
+            agency=row.agency,
+            item=row.item,
+            period=plan.period,
+            answer_yes=row.answer_yes,
+            numerator=row.numerator,
+            denominator=row.denominator,
+            count=row.count,
+            narrative=row.narrative,
+            status=status,
+            updated_by=actor,
+            submitted_at=submitted_at,
+        )
+        for row in plan.new
+    ]
+    created = bulk_create_with_history(created, Submission, default_user=actor, batch_size=1000)
+    if not all(s.pk for s in created):  # backends that do not return keys on bulk insert
+        keys = {(s.agency_id, s.item_id) for s in created}
+        created = [
+            s
+            for s in Submission.objects.filter(period=plan.period)
+            if (s.agency_id, s.item_id) in keys
+        ]
+    events = [
+        ReviewEvent(
+            submission=s,
+            action=ReviewEvent.Action.IMPORTED,
+            from_status=Submission.Status.DRAFT,
+            to_status=status,
+            actor=actor,
+            created_at=now,
+        )
+        for s in created
+    ]
+    changed = []
+    for row, submission in plan.changed:
+        events.append(
+            ReviewEvent(
+                submission=submission,
+                action=ReviewEvent.Action.IMPORTED,
+                from_status=submission.status,
+                to_status=status,
+                actor=actor,
+                created_at=now,
+            )
+        )
+        for name in ANSWER_FIELDS:
+            setattr(submission, name, getattr(row, name))
+        submission.status = status
+        submission.version += 1
+        submission.updated_by = actor
+        submission.updated_at = now
+        submission.submitted_at = submitted_at
+        changed.append(submission)
+    if changed:
+        bulk_update_with_history(
+            changed,
+            Submission,
+            [*ANSWER_FIELDS, "status", "version", "updated_by", "updated_at", "submitted_at"],
+            default_user=actor,
+            batch_size=1000,
+        )
+    ReviewEvent.objects.bulk_create(events, batch_size=1000)

@@ -1,0 +1,51 @@
+"""manage.py kla_score --period YEAR --region SLUG --basis verified|self [--format json|table]"""
+
+import json
+
+from django.core.management.base import BaseCommand, CommandError
+
+from indicators.selectors import BASES, NotFound, period_for, region_by_slug, score_document
+
+
+class Command(BaseCommand):
+    help = "Hitung nilai KLA sebuah wilayah dan periode (verified: hanya yang disetujui)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--period", type=int, required=True, help="tahun periode")
+        parser.add_argument("--region", required=True, help="kode wilayah, mis. balikpapan")
+        parser.add_argument("--basis", required=True, choices=sorted(BASES))
+        parser.add_argument("--format", choices=["json", "table"], default="json")
+
+    def handle(self, *args, period, region, basis, format, **options):
+        try:
+            document = score_document(period_for(region_by_slug(region), period), basis)
+        except NotFound as exc:
+            raise CommandError(str(exc)) from None
+        if format == "json":
+            self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
+        else:
+            self.stdout.write(render_table(document))
+
+
+def render_table(doc: dict) -> str:
+    category = doc["category"] or "(belum berkategori)"
+    lines = [
+        f"Nilai KLA {doc['region']} {doc['period']} ({doc['basis']})",
+        f"Total: {doc['total']:.2f} / 1000  Kategori: {category}  "
+        "(perkiraan tidak resmi, bobot bawaan portal)",
+    ]
+    if doc["next_category"]:
+        lines.append(f"Menuju {doc['next_category']}: kurang {doc['points_to_next']:.2f} poin")
+    lines += ["", f"{'Klaster':<70} {'Nilai':>8} {'Maks':>8}"]
+    for c in doc["clusters"]:
+        lines.append(
+            f"{c['code'] + ' ' + c['name']:<70.70} {c['points']:>8.2f} {c['max_points']:>8.2f}"
+        )
+    lines += ["", f"{'Indikator':<10} {'Nilai':>8} {'Maks':>8}"]
+    for i in doc["indicators"]:
+        lines.append(f"{i['code']:<10} {i['points']:>8.2f} {i['max_points']:>8.2f}")
+    lines += ["", f"{'Butir':<10} {'Nilai':>10} {'Fraksi':>8}"]
+    for i in doc["items"]:
+        value = "-" if i["value"] is None else f"{i['value']:.2f}"
+        lines.append(f"{i['code']:<10} {value:>10} {i['fraction']:>8.2f}")
+    return "\n".join(lines)

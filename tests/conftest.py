@@ -1,0 +1,73 @@
+"""Shared fixtures: the bundled framework, the demo city, and the four kinds of visitor."""
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from clusters.services import bundled_editions, framework_load
+from indicators import roles
+from indicators.demo import demo_seed
+from indicators.models import Agency, Region
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def framework(db):
+    """The bundled KLA 2026 edition, loaded as `load_framework` does."""
+    return framework_load(directory=bundled_editions()[0]).framework
+
+
+@pytest.fixture
+def demo(framework):
+    """Kota Balikpapan with agencies, assignments, users and an empty open period."""
+    return demo_seed(framework=framework, with_values=False, password=PASSWORD)
+
+
+@pytest.fixture
+def demo_with_values(framework):
+    """The demo city with a believable partly-done year and a locked previous year."""
+    return demo_seed(framework=framework, with_values=True, password=PASSWORD)
+
+
+def _user(username):
+    return get_user_model().objects.get(username=username)
+
+
+@pytest.fixture
+def operator(demo):
+    """The Dinkes operator: 'operator of this agency' in view tests."""
+    return _user("operator.dinkes")
+
+
+@pytest.fixture
+def other_operator(demo):
+    """The Dinas Pendidikan operator: 'operator of another agency'."""
+    return _user("operator.disdik")
+
+
+@pytest.fixture
+def verifier(demo):
+    return _user("verifikator")
+
+
+@pytest.fixture
+def gugus_tugas(demo):
+    return _user("gugustugas")
+
+
+@pytest.fixture
+def superuser(demo):
+    return _user("admin")
+
+
+@pytest.fixture
+def other_region(framework):
+    """A second city with its own DP3AKB verifier, to prove regions do not see each other."""
+    region = Region.objects.create(slug="samarinda", name="Kota Samarinda")
+    agency = Agency.objects.create(region=region, code="DP3AKB", name="DP3AKB Samarinda")
+    user = get_user_model().objects.create_user("verifikator.samarinda", password=PASSWORD)
+    user.is_staff = True
+    user.save()
+    user.groups.add(roles.roles_ensure_groups()[roles.VERIFIER])
+    agency.members.add(user)
+    return region
