@@ -1,0 +1,186 @@
+"""The submission workflow: draft -> submitted -> approved, or submitted -> returned -> ...
+
+Every change goes through these services. Each locks the submission's row, checks the version
+the actor saw (so a second person acting on the same submission gets a conflict instead of a
+silent overwrite), checks the transition and the period, writes a ReviewEvent, and bumps the
+version. Notifications go out after commit through `on_commit` hooks, so a failed email never
+loses a review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from clusters.models import Item
+from indicators.models import Agency, Period, ReviewEvent, Submission
+
+S = Submission.Status
+
+
+class WorkflowError(Exception):
+    """A change that is not allowed now; the message is shown to the user as it is."""
+
+
+class Conflict(WorkflowError):
+    """Someone else changed the submission since the actor loaded it."""
+
+    def __init__(self, message="Isian ini sudah diubah orang lain. Muat ulang halaman."):
+        super().__init__(message)
+
+
+EDITABLE = (S.DRAFT, S.RETURNED)
+TRANSITIONS = {
+    ReviewEvent.Action.SUBMITTED: ((S.DRAFT, S.RETURNED), S.SUBMITTED),
+    ReviewEvent.Action.APPROVED: ((S.SUBMITTED,), S.APPROVED),
+    ReviewEvent.Action.RETURNED: ((S.SUBMITTED,), S.RETURNED),
+    ReviewEvent.Action.REOPENED: ((S.APPROVED,), S.RETURNED),
+}
+NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
+
+# Called after commit with the ReviewEvent of every review (approve, return, reopen).
+review_listeners: list[Callable[[ReviewEvent], None]] = []
+
+
+def _locked(submission_id: int, version: int | None) -> Submission:
+    submission = (
+        Submission.objects.select_for_update(of=("self",))
+        .select_related("period", "item", "agency")
+        .get(pk=submission_id)
+    )
+    if version is not None and submission.version != version:
+        raise Conflict()
+    return submission
+
+
+def _check_period(period: Period, *, entry: bool) -> None:
+    if period.locked:
+        raise WorkflowError(f"Periode {period.year} terkunci: tidak ada perubahan yang diterima.")
+    if entry and not period.is_open_for_entry():
+        raise WorkflowError(
+            f"Masa pengisian periode {period.year} sudah ditutup ({period.closes_on:%d-%m-%Y})."
+        )
+
+
+def submission_for(*, agency: Agency, item: Item, period: Period) -> Submission:
+    """The agency's submission for an item, or an unsaved draft when there is none yet."""
+    return Submission.objects.filter(agency=agency, item=item, period=period).first() or (
+        Submission(agency=agency, item=item, period=period)
+    )
+
+
+@transaction.atomic
+def submission_save(
+    *, submission: Submission, values: dict, actor, version: int | None
+) -> Submission:
+    """Save an operator's answer and narrative on an editable submission (a draft if new)."""
+    _check_period(submission.period, entry=True)
+    if submission.pk is None:
+        try:
+            with transaction.atomic():
+                submission.updated_by = actor
+                for name, value in values.items():
+                    setattr(submission, name, value)
+                submission.save()
+                return submission
+        except IntegrityError as exc:  # the unique constraint: another tab created it first
+            raise Conflict() from exc
+    current = _locked(submission.pk, version)
+    if current.status not in EDITABLE:
+        raise WorkflowError("Isian yang sudah diajukan atau disetujui tidak dapat diubah.")
+    for name, value in values.items():
+        setattr(current, name, value)
+    current.version += 1
+    current.updated_by = actor
+    current.save()
+    return current
+
+
+def _transition(
+    submission_id: int, action: str, *, actor, version: int | None, note: str = "", entry: bool
+) -> Submission:
+    sources, target = TRANSITIONS[action]
+    if action in NOTE_REQUIRED and not note.strip():
+        raise WorkflowError("Catatan wajib diisi agar OPD tahu apa yang harus diperbaiki.")
+    submission = _locked(submission_id, version)
+    _check_period(submission.period, entry=entry)
+    if submission.status not in sources:
+        raise WorkflowError(
+            f"Isian berstatus {submission.get_status_display()} tidak dapat "
+            f"{ReviewEvent.Action(action).label.lower()}."
+        )
+    event = ReviewEvent.objects.create(
+        submission=submission,
+        action=action,
+        from_status=submission.status,
+        to_status=target,
+        actor=actor,
+        note=note.strip(),
+    )
+    submission.status = target
+    submission.version += 1
+    submission.updated_by = actor
+    if target == S.SUBMITTED:
+        submission.submitted_at = timezone.now()
+    submission.save()
+    if action != ReviewEvent.Action.SUBMITTED:
+        transaction.on_commit(lambda: _notify(event))
+    return submission
+
+
+def _notify(event: ReviewEvent) -> None:
+    for listener in review_listeners:
+        listener(event)
+
+
+@transaction.atomic
+def submission_submit(*, submission: Submission, actor, version: int | None) -> Submission:
+    """Submit an operator's draft or corrected return for review; required evidence first."""
+    current = _locked(submission.pk, version)
+    if not current.has_value:
+        raise WorkflowError("Isi nilai terlebih dahulu sebelum mengajukan.")
+    if current.item.evidence_required and not current.evidence.exists():
+        raise WorkflowError("Butir ini wajib dilengkapi data dukung sebelum diajukan.")
+    return _transition(
+        current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True
+    )
+
+
+@transaction.atomic
+def submission_approve(*, submission_id: int, actor, version: int | None = None) -> Submission:
+    """Approve a submitted answer: from now on it counts in the verified forecast."""
+    return _transition(
+        submission_id, ReviewEvent.Action.APPROVED, actor=actor, version=version, entry=False
+    )
+
+
+@transaction.atomic
+def submission_return(
+    *, submission_id: int, actor, note: str, version: int | None = None
+) -> Submission:
+    """Return a submitted answer to its agency with a note saying what to fix."""
+    return _transition(
+        submission_id,
+        ReviewEvent.Action.RETURNED,
+        actor=actor,
+        version=version,
+        note=note,
+        entry=False,
+    )
+
+
+@transaction.atomic
+def submission_reopen(
+    *, submission_id: int, actor, note: str, version: int | None = None
+) -> Submission:
+    """Take back an approval: the submission returns to its agency with a note."""
+    return _transition(
+        submission_id,
+        ReviewEvent.Action.REOPENED,
+        actor=actor,
+        version=version,
+        note=note,
+        entry=False,
+    )
