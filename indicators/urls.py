@@ -1,9 +1,12 @@
 from django.urls import path
 
-from indicators.views import home
+from indicators.views import evidence, home, workspace
 
 app_name = "indicators"
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("items/<str:code>/", workspace.item_detail, name="item"),
+    path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
+    path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence-remove"),
 ]

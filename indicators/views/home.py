@@ -1,18 +1,30 @@
-"""Each role's home at `/`."""
+"""Each role's home at `/`: the operator's items of the open period, or a landing page."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from indicators import roles
+from indicators import access, roles, workspace
+from indicators.selectors import current_period
 
 
 @login_required
 def home(request):
-    """The landing page: links to what the user's role may open."""
+    """Operators see their agency's items and notices; everyone else a page of links."""
     user = request.user
+    agencies = list(access.operator_agencies(user))
+    if not agencies:
+        context = {
+            "is_verifier": roles.is_verifier(user),
+            "can_see_dashboard": roles.can_see_dashboard(user),
+        }
+        return render(request, "indicators/landing.html", context)
+    agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)
+    period = current_period(agency.region)
     context = {
-        "is_operator": roles.is_operator(user),
-        "is_verifier": roles.is_verifier(user),
-        "can_see_dashboard": roles.can_see_dashboard(user),
+        "agency": agency,
+        "agencies": agencies,
+        "period": period,
+        "workspace": workspace.workspace_for(agency, period) if period else None,
+        "notices": workspace.notices_for(agencies),
     }
     return render(request, "indicators/home.html", context)

@@ -1,0 +1,200 @@
+"""Forms of the OPD workspace: an item's answer (with an optional file) and its validation."""
+
+from __future__ import annotations
+
+from django import forms
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import Item
+from indicators import evidence as evidence_service
+from indicators import workflow
+
+# One set of rules for typed answers and imported rows: the import's row check is reused as
+# it is, so "numerator above denominator" or "fractional count" read the same everywhere.
+from indicators.importing import _clean_answer as clean_answer
+from indicators.models import Submission
+
+SAVE, SUBMIT = "save", "submit"
+# Which form field shows the error the import check reports against a column.
+COLUMN_FIELD = {
+    Item.Kind.CHECK: {"value": "answer"},
+    Item.Kind.PERCENT: {"numerator": "numerator", "denominator": "denominator"},
+    Item.Kind.COUNT: {"value": "count"},
+}
+
+
+class BootstrapForm(forms.Form):
+    """Bootstrap classes on inputs; Django itself adds aria-invalid and aria-describedby."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.RadioSelect):
+                widget.attrs["class"] = "form-check-input"
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs["class"] = "form-control"
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class AnswerForm(BootstrapForm):
+    """An item's answer fitted to its kind, the narrative, an optional file, and the version."""
+
+    answer = forms.ChoiceField(
+        label=_("Jawaban"),
+        choices=[("1", _("Ya")), ("0", _("Tidak"))],
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    numerator = forms.CharField(
+        label=_("Pembilang"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    denominator = forms.CharField(
+        label=_("Penyebut"),
+        required=False,
+        max_length=30,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}),
+    )
+    count = forms.CharField(
+        label=_("Jumlah"),
+        required=False,
+        max_length=30,
+        help_text=_("Bilangan bulat, 0 atau lebih."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    narrative = forms.CharField(
+        label=_("Keterangan"),
+        required=False,
+        max_length=5000,
+        help_text=_("Sumber data, cara menghitung, atau penjelasan lain untuk verifikator."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    file = forms.FileField(
+        label=_("Tambah data dukung"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, XLSX, DOCX, ODT atau ODS; paling besar %(mb)s MB."),
+    )
+    title = forms.CharField(
+        label=_("Judul berkas (boleh kosong)"),
+        required=False,
+        max_length=255,
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(
+        self, *args, item: Item, submission: Submission, has_evidence: bool = False, **kwargs
+    ):
+        self.item = item
+        self.submission = submission
+        self.has_evidence = has_evidence
+        initial = kwargs.pop("initial", None) or self._initial(submission)
+        super().__init__(*args, initial=initial, **kwargs)
+        used = set(COLUMN_FIELD[item.kind].values())
+        for name in ("answer", "numerator", "denominator", "count"):
+            if name not in used:
+                del self.fields[name]
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "mb": evidence_service.limit_mb()
+        }
+        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
+
+    @staticmethod
+    def _initial(submission: Submission) -> dict:
+        def plain(number):
+            return "" if number is None else f"{number.normalize():f}"
+
+        answer = {True: "1", False: "0"}.get(submission.answer_yes, "")
+        return {
+            "answer": answer,
+            "numerator": plain(submission.numerator),
+            "denominator": plain(submission.denominator),
+            "count": "" if submission.count is None else str(submission.count),
+            "narrative": submission.narrative,
+            "version": submission.version if submission.pk else 0,
+        }
+
+    @property
+    def intent(self) -> str:
+        return SUBMIT if self.data.get("intent") == SUBMIT else SAVE
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            try:
+                evidence_service.evidence_inspect(upload)
+            except evidence_service.EvidenceRejected as exc:
+                raise forms.ValidationError(str(exc)) from None
+        return upload
+
+    def clean(self):
+        data = super().clean()
+        if (
+            self.intent == SUBMIT
+            and self.item.evidence_required
+            and not self.has_evidence
+            and not data.get("file")
+            and "file" not in self.errors
+        ):
+            self.add_error(
+                "file", _("Butir ini wajib dilengkapi data dukung sebelum diajukan: pilih berkas.")
+            )
+        columns = COLUMN_FIELD[self.item.kind]
+        row = {column: (data.get(name) or "").strip() for column, name in columns.items()}
+        # A draft may be saved before its value is known; submitting needs the value.
+        if self.intent == SAVE and not any(row.values()):
+            self.values = {"narrative": data.get("narrative", "")}
+            return data
+        cleaned, errors = clean_answer(0, self.item, row)
+        for error in errors:
+            message = error.message
+            if message.startswith("wajib diisi"):
+                message = _("Wajib diisi.")
+            self.add_error(columns.get(error.column, None), message)
+        self.values = {
+            "answer_yes": None,
+            "numerator": None,
+            "denominator": None,
+            "count": None,
+            **cleaned,
+            "narrative": data.get("narrative", ""),
+        }
+        return data
+
+    @transaction.atomic
+    def save(self, *, actor) -> Submission:
+        """Save the answer (a draft if new) and attach the chosen file, both or neither."""
+        saved = workflow.submission_save(
+            submission=self.submission, values=self.values, actor=actor, version=self.seen_version()
+        )
+        upload = self.cleaned_data.get("file")
+        if upload:
+            evidence_service.evidence_add(
+                submission=saved, upload=upload, actor=actor, title=self.cleaned_data["title"]
+            )
+        return saved
+
+    def seen_version(self) -> int | None:
+        """The version the user loaded; a submission created since then is a conflict too."""
+        seen = self.cleaned_data.get("version") or 0
+        if self.submission.pk and not seen:
+            raise workflow.Conflict()
+        return seen or None
+
+
+def field_ids(form: forms.Form) -> list[tuple[str, str]]:
+    """(input id, label) of every invalid field, for the error summary at the top."""
+    return [
+        (form[name].id_for_label or form[name].auto_id, form.fields[name].label)
+        for name in form.errors
+        if name in form.fields
+    ]

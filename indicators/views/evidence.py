@@ -1,0 +1,47 @@
+"""Evidence downloads and removal, each behind an access helper."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from indicators import access, workflow
+from indicators import evidence as evidence_service
+from indicators.views.workspace import item_url
+
+
+@login_required
+@require_GET
+def evidence_download(request, pk):
+    """Stream a file as an attachment to those who may see its submission; 404 to others."""
+    evidence = access.evidence_for_user(request.user, pk)
+    try:
+        handle = evidence.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("Berkas tidak ditemukan.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    """Remove a file from one of the operator's editable submissions."""
+    evidence = access.evidence_for_operator(request.user, pk)
+    submission = evidence.submission
+    try:
+        evidence_service.evidence_remove(evidence=evidence, actor=request.user)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Berkas %(name)s dihapus.") % {"name": evidence.original_name})
+    return redirect(item_url(submission.agency, submission.item.code))

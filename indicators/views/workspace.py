@@ -1,0 +1,67 @@
+"""The item page of the OPD workspace: read an item, answer it, attach files, submit."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from indicators import access, workflow, workspace
+from indicators.forms import SUBMIT, AnswerForm, field_ids
+from indicators.selectors import current_period
+
+
+def item_url(agency, item_code: str) -> str:
+    url = reverse("indicators:item", args=[item_code])
+    return f"{url}?{urlencode({'agency': agency.code})}"
+
+
+@login_required
+def item_detail(request, code):
+    """The question, the answer form fitted to its kind, files, last year and the history."""
+    agency = access.agency_for_operator(request.user, request.GET.get("agency"))
+    period = current_period(agency.region)
+    if period is None:
+        raise Http404("Belum ada periode.")
+    item = workspace.item_for(agency, period, code)
+    submission = workflow.submission_for(agency=agency, item=item, period=period)
+    page = workspace.item_page(agency, period, item, submission)
+    form = AnswerForm(
+        request.POST or None,
+        request.FILES or None,
+        item=item,
+        submission=submission,
+        has_evidence=bool(page.evidence),
+    )
+    conflict = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            # Save and submit together: a refused submit keeps nothing, and the form still
+            # holds what the user typed next to the reason.
+            with transaction.atomic():
+                saved = form.save(actor=request.user)
+                if form.intent == SUBMIT:
+                    workflow.submission_submit(
+                        submission=saved, actor=request.user, version=saved.version
+                    )
+        except workflow.WorkflowError as exc:
+            conflict = isinstance(exc, workflow.Conflict)
+            form.add_error(None, str(exc))
+        else:
+            done = _("Isian diajukan untuk diverifikasi.") if form.intent == SUBMIT else None
+            messages.success(request, done or _("Isian tersimpan sebagai draf."))
+            return redirect(item_url(agency, item.code))
+    context = {
+        "agency": agency,
+        "period": period,
+        "item": item,
+        "page": page,
+        "form": form,
+        "invalid_fields": field_ids(form) if form.is_bound else [],
+        "editable": period.is_open_for_entry() and submission.status in workflow.EDITABLE,
+        "conflict": conflict,
+    }
+    return render(request, "indicators/item.html", context, status=400 if form.errors else 200)

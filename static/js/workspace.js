@@ -1,0 +1,19 @@
+// Shows the percentage while the operator types; the server computes it again on save.
+(function () {
+  "use strict";
+  var output = document.getElementById("percent-output");
+  var numerator = document.getElementById("id_numerator");
+  var denominator = document.getElementById("id_denominator");
+  if (!output || !numerator || !denominator) { return; }
+  function number(input) {
+    var text = input.value.replace(/\s/g, "").replace(",", ".");
+    return /^\d+(\.\d*)?$|^\.\d+$/.test(text) ? parseFloat(text) : NaN;
+  }
+  function update() {
+    var n = number(numerator), d = number(denominator);
+    if (isNaN(n) || isNaN(d) || d <= 0) { output.textContent = "—"; return; }
+    output.textContent = (n * 100 / d).toFixed(2).replace(".", ",") + "%" + (n > d ? " (pembilang > penyebut)" : "");
+  }
+  numerator.addEventListener("input", update);
+  denominator.addEventListener("input", update);
+}());
