@@ -153,6 +153,8 @@ class ItemPage:
 
 def item_page(agency: Agency, period: Period, item: Item, submission: Submission) -> ItemPage:
     """What the item page shows beside the form, in three queries."""
+    # Already loaded by the caller: answer_display and has_value would fetch them again.
+    submission.item, submission.agency, submission.period = item, agency, period
     evidence, events = [], []
     if submission.pk:
         evidence = list(submission.evidence.order_by("uploaded_at", "pk"))

@@ -16,4 +16,5 @@
   }
   numerator.addEventListener("input", update);
   denominator.addEventListener("input", update);
+  update();  // after a refused save the typed numbers are back in the inputs
 }());

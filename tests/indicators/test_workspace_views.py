@@ -131,7 +131,7 @@ def test_home_query_count_does_not_grow_with_data(client, operator, demo, dinkes
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="x")
     with CaptureQueriesContext(connection) as many:
         client.get("/")
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 8
 
 
 # ---- item page: the four visitors ------------------------------------------------------------
@@ -177,7 +177,7 @@ def test_item_page_query_count_does_not_grow_with_history(client, operator, veri
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="lagi")
     with CaptureQueriesContext(connection) as many:
         client.get(item_url(PERCENT))
-    assert len(many) == len(few) <= 14
+    assert len(many) == len(few) <= 10
 
 
 # ---- answering -------------------------------------------------------------------------------
