@@ -1,6 +1,11 @@
-// Shows the percentage while the operator types; the server computes it again on save.
+// Small improvements of the item page; everything works without them.
 (function () {
   "use strict";
+  // After a refused save, bring keyboard and screen-reader users to the list of problems.
+  var summary = document.getElementById("error-summary");
+  if (summary) { summary.focus(); }
+
+  // Show the percentage while the operator types; the server computes it again on save.
   var output = document.getElementById("percent-output");
   var numerator = document.getElementById("id_numerator");
   var denominator = document.getElementById("id_denominator");
@@ -12,7 +17,8 @@
   function update() {
     var n = number(numerator), d = number(denominator);
     if (isNaN(n) || isNaN(d) || d <= 0) { output.textContent = "—"; return; }
-    output.textContent = (n * 100 / d).toFixed(2).replace(".", ",") + "%" + (n > d ? " (pembilang > penyebut)" : "");
+    output.textContent = (n * 100 / d).toFixed(2).replace(".", ",") + "%" +
+      (n > d ? " (pembilang > penyebut)" : "");
   }
   numerator.addEventListener("input", update);
   denominator.addEventListener("input", update);

@@ -71,6 +71,7 @@ def test_bad_numbers_are_marked_next_to_their_field(page, login, demo, screensho
     assert numerator.get_attribute("aria-invalid") == "true"
     assert page.locator("#id_numerator_error").inner_text().startswith("pembilang tidak boleh")
     assert numerator.input_value() == "300"
+    assert page.evaluate("document.activeElement.id") == "error-summary"
     screenshot(page, "operator-item-error")
 
 
