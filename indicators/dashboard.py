@@ -15,6 +15,7 @@ from fractions import Fraction
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from clusters import scoring
 from clusters.models import Indicator
@@ -52,7 +53,7 @@ class Scope:
 def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
     """The region and period a dashboard visitor asked for, or 403/404."""
     if not roles.can_see_dashboard(user):
-        raise PermissionDenied("Dasbor hanya untuk Gugus Tugas, verifikator dan admin.")
+        raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
     regions = list(roles.user_regions(user).order_by("name"))
     if not regions:
         raise Http404("Akun ini belum terhubung ke OPD di wilayah mana pun.")
@@ -116,7 +117,7 @@ class Entry:
 
     @property
     def status_label(self) -> str:
-        return str(S(self.status).label) if self.status != MISSING else "Belum diisi"
+        return str(S(self.status).label) if self.status != MISSING else _("Belum diisi")
 
 
 @dataclass
@@ -143,7 +144,7 @@ class IndicatorRow:
     @property
     def status_mix(self) -> list[tuple[str, str, int]]:
         """(status, label, count) for each status that occurs, approved first."""
-        labels = {s.value: str(s.label) for s in STATUSES} | {MISSING: "Belum diisi"}
+        labels = {s.value: str(s.label) for s in STATUSES} | {MISSING: _("Belum diisi")}
         order = [s.value for s in STATUSES] + [MISSING]
         return [(s, labels[s], self.status_counts[s]) for s in order if self.status_counts.get(s)]
 
