@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import evidence, home, workspace
+from indicators.views import dashboard, evidence, home, workspace
 
 app_name = "indicators"
 
@@ -9,4 +9,6 @@ urlpatterns = [
     path("items/<str:code>/", workspace.item_detail, name="item"),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence-remove"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard-export"),
 ]

@@ -1,0 +1,422 @@
+"""Reads behind the Gugus Tugas dashboard, in a number of queries that does not grow with data.
+
+Scores come from `selectors.period_score`, the code behind `kla_score`, so the page and the
+command always agree. Status mixes are counted in SQL (`values().annotate()`); only the
+per-item detail rows are listed, once, for the whole period.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Exists, OuterRef, Q
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from clusters import scoring
+from clusters.models import Indicator
+from clusters.selectors import framework_items, framework_spec
+from indicators import gap_planner, roles
+from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
+from indicators.selectors import (
+    BASES,
+    SELF,
+    VERIFIED,
+    counted_answers,
+    current_period,
+    period_score,
+)
+
+S = Submission.Status
+STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
+MISSING = "missing"  # an assigned agency with no submission at all
+
+
+@dataclass
+class Scope:
+    """What the visitor may choose from, and what they chose."""
+
+    regions: list[Region]
+    region: Region
+    periods: list[Period]
+    period: Period
+
+    @property
+    def many_regions(self) -> bool:
+        return len(self.regions) > 1
+
+
+def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
+    """The region and period a dashboard visitor asked for, or 403/404."""
+    if not roles.can_see_dashboard(user):
+        raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
+    regions = list(roles.user_regions(user).order_by("name"))
+    if not regions:
+        raise Http404("Akun ini belum terhubung ke OPD di wilayah mana pun.")
+    region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
+    if region_slug and region is None:
+        raise Http404("Wilayah tidak ditemukan.")
+    region = region or regions[0]
+    periods = list(Period.objects.filter(region=region).select_related("framework", "region"))
+    if not periods:
+        raise Http404("Wilayah ini belum punya periode penilaian.")
+    if year:
+        period = next((p for p in periods if str(p.year) == year), None)
+        if period is None:
+            raise Http404("Periode tidak ditemukan.")
+    else:
+        period = current_period(region)
+    return Scope(regions, region, periods, period)
+
+
+# ---- rows of the page ------------------------------------------------------------------------
+
+
+@dataclass
+class Headline:
+    basis: str
+    total: Decimal
+    category: str | None
+    next_category: str | None
+    points_to_next: Decimal | None
+
+
+@dataclass
+class ClusterRow:
+    code: str
+    name: str
+    verified: Decimal
+    self_points: Decimal
+    max_points: Decimal
+
+    def width(self, points: Decimal) -> str:
+        """A bar's length in the SVG's 0-100 view box."""
+        share = points / self.max_points * 100 if self.max_points else 0
+        return f"{min(max(share, 0), 100):.1f}"
+
+    @property
+    def verified_width(self) -> str:
+        return self.width(self.verified)
+
+    @property
+    def self_width(self) -> str:
+        return self.width(self.self_points)
+
+
+@dataclass
+class Entry:
+    """One assigned agency's part in an item: its status, or missing."""
+
+    agency: str
+    agency_code: str
+    status: str
+
+    @property
+    def status_label(self) -> str:
+        return str(S(self.status).label) if self.status != MISSING else _("Belum diisi")
+
+
+@dataclass
+class ItemRow:
+    code: str
+    name: str
+    verified_value: Decimal | None
+    verified_fraction: Decimal
+    self_value: Decimal | None
+    self_fraction: Decimal
+    entries: list[Entry]
+
+
+@dataclass
+class IndicatorRow:
+    code: str
+    name: str
+    verified: Decimal
+    self_points: Decimal
+    max_points: Decimal
+    status_counts: dict[str, int]
+    items: list[ItemRow] = field(default_factory=list)
+
+    @property
+    def status_mix(self) -> list[tuple[str, str, int]]:
+        """(status, label, count) for each status that occurs, approved first."""
+        labels = {s.value: str(s.label) for s in STATUSES} | {MISSING: _("Belum diisi")}
+        order = [s.value for s in STATUSES] + [MISSING]
+        return [(s, labels[s], self.status_counts[s]) for s in order if self.status_counts.get(s)]
+
+
+@dataclass
+class PlanRow:
+    rank: int
+    code: str
+    name: str
+    indicator: str
+    gain: Decimal
+    fraction: Decimal
+    entries: list[Entry]
+    in_steps: bool
+
+
+@dataclass
+class AgencyRow:
+    code: str
+    name: str
+    assigned: int
+    approved: int
+    submitted: int
+    returned: int
+    draft: int
+    evidence_missing: int
+    days_left: int
+
+    @property
+    def not_started(self) -> int:
+        return max(self.assigned - self.approved - self.submitted - self.returned - self.draft, 0)
+
+    @property
+    def behind(self) -> int:
+        return max(self.assigned - self.approved, 0)
+
+
+@dataclass
+class HistoryRow:
+    year: int
+    forecast: Decimal
+    forecast_category: str | None
+    self_assessment: Decimal | None
+    administrative_verification: Decimal | None
+    final_score: Decimal | None
+    category: str
+
+    @property
+    def difference(self) -> Decimal | None:
+        return None if self.final_score is None else self.final_score - self.forecast
+
+
+@dataclass
+class Dashboard:
+    period: Period
+    verified: Headline
+    self_assessed: Headline
+    clusters: list[ClusterRow]
+    indicators: list[IndicatorRow]
+    plan: gap_planner.Plan
+    plan_rows: list[PlanRow]
+    agencies: list[AgencyRow]
+    history: list[HistoryRow]
+
+    @property
+    def at_risk(self) -> Decimal:
+        """Points claimed by the agencies that DP3AKB has not approved yet."""
+        return self.self_assessed.total - self.verified.total
+
+    @property
+    def steps(self) -> list[PlanRow]:
+        return [row for row in self.plan_rows if row.in_steps]
+
+
+# ---- building the page -----------------------------------------------------------------------
+
+
+def dashboard_data(period: Period) -> Dashboard:
+    """Everything the dashboard shows for one period, in a constant number of queries."""
+    verified, self_score = period_score(period, VERIFIED), period_score(period, SELF)
+    spec = framework_spec(period.framework)
+    plan = gap_planner.plan(spec, counted_answers(period, VERIFIED))
+    items = list(framework_items(period.framework))
+    entries = _entries(period)
+    indicators = _indicator_rows(period, verified, self_score, items, entries)
+    names = {item.code: item.name for item in items}
+    indicator_of = {item.code: item.indicator.code for item in items}
+    steps = {gain.item for gain in plan.steps}
+    plan_rows = [
+        PlanRow(
+            rank=n,
+            code=gain.item,
+            name=names[gain.item],
+            indicator=indicator_of[gain.item],
+            gain=gain.points,
+            fraction=_dec(gain.fraction),
+            entries=entries.get(gain.item, []),
+            in_steps=gain.item in steps,
+        )
+        for n, gain in enumerate(plan.ranking, start=1)
+    ]
+    return Dashboard(
+        period=period,
+        verified=_headline(VERIFIED, verified),
+        self_assessed=_headline(SELF, self_score),
+        clusters=[
+            ClusterRow(v.code, v.name, v.points, s.points, v.max_points)
+            for v, s in zip(verified.clusters, self_score.clusters, strict=True)
+        ],
+        indicators=indicators,
+        plan=plan,
+        plan_rows=plan_rows,
+        agencies=agency_rows(period),
+        history=history_rows(period, known_specs={period.framework_id: spec}),
+    )
+
+
+def _headline(basis: str, score: scoring.Score) -> Headline:
+    category = score.category
+    return Headline(basis, score.total, category.name, category.next_name, category.points_to_next)
+
+
+def _dec(value: Fraction | None) -> Decimal | None:
+    return None if value is None else scoring.round_half_up(value)
+
+
+def _entries(period: Period) -> dict[str, list[Entry]]:
+    """Per item code, each assigned agency with its submission's status (or missing)."""
+    statuses = {
+        (row["item__code"], row["agency__code"]): row["status"]
+        for row in Submission.objects.filter(period=period).values(
+            "item__code", "agency__code", "status"
+        )
+    }
+    assigned = (
+        Assignment.objects.filter(
+            agency__region=period.region, item__indicator__cluster__framework=period.framework
+        )
+        .values("item__code", "agency__code", "agency__short_name")
+        .order_by("item__code", "agency__code")
+    )
+    entries = defaultdict(list)
+    for row in assigned:
+        key = (row["item__code"], row["agency__code"])
+        entries[row["item__code"]].append(
+            Entry(
+                row["agency__short_name"] or row["agency__code"],
+                row["agency__code"],
+                statuses.get(key, MISSING),
+            )
+        )
+    return entries
+
+
+def _indicator_rows(period, verified, self_score, items, entries) -> list[IndicatorRow]:
+    names = dict(
+        Indicator.objects.filter(cluster__framework=period.framework).values_list("code", "name")
+    )
+    counts = defaultdict(Counter)
+    for row in (
+        Submission.objects.filter(period=period)
+        .values("item__indicator__code", "status")
+        .annotate(n=Count("id"))
+    ):
+        counts[row["item__indicator__code"]][row["status"]] += row["n"]
+    for item in items:
+        missing = sum(1 for e in entries.get(item.code, []) if e.status == MISSING)
+        counts[item.indicator.code][MISSING] += missing
+
+    verified_items = {i.code: i for i in verified.items}
+    self_items = {i.code: i for i in self_score.items}
+    rows = {
+        v.code: IndicatorRow(
+            v.code, names.get(v.code, ""), v.points, s.points, v.max_points, dict(counts[v.code])
+        )
+        for v, s in zip(verified.indicators, self_score.indicators, strict=True)
+    }
+    for item in items:
+        v, s = verified_items[item.code], self_items[item.code]
+        rows[item.indicator.code].items.append(
+            ItemRow(
+                item.code,
+                item.name,
+                _dec(v.value),
+                _dec(v.fraction),
+                _dec(s.value),
+                _dec(s.fraction),
+                entries.get(item.code, []),
+            )
+        )
+    return list(rows.values())
+
+
+def agency_rows(period: Period) -> list[AgencyRow]:
+    """Per agency of the region: its workload and progress, the most behind first."""
+    agencies = (
+        Agency.objects.filter(region=period.region)
+        .annotate(
+            assigned=Count(
+                "assignments",
+                filter=Q(assignments__item__indicator__cluster__framework=period.framework),
+            )
+        )
+        .filter(assigned__gt=0)
+        .values("pk", "code", "short_name", "assigned")
+    )
+    by_status = defaultdict(Counter)
+    for row in (
+        Submission.objects.filter(period=period)
+        .values("agency_id", "status")
+        .annotate(n=Count("id"))
+    ):
+        by_status[row["agency_id"]][row["status"]] = row["n"]
+    no_evidence = dict(
+        Submission.objects.filter(period=period, item__evidence_required=True)
+        .exclude(status=S.DRAFT)
+        .filter(~Exists(Evidence.objects.filter(submission=OuterRef("pk"))))
+        .values("agency_id")
+        .annotate(n=Count("id"))
+        .values_list("agency_id", "n")
+    )
+    days_left = period.days_left()
+    rows = [
+        AgencyRow(
+            code=a["code"],
+            name=a["short_name"] or a["code"],
+            assigned=a["assigned"],
+            approved=by_status[a["pk"]][S.APPROVED],
+            submitted=by_status[a["pk"]][S.SUBMITTED],
+            returned=by_status[a["pk"]][S.RETURNED],
+            draft=by_status[a["pk"]][S.DRAFT],
+            evidence_missing=no_evidence.get(a["pk"], 0),
+            days_left=days_left,
+        )
+        for a in agencies
+    ]
+    return sorted(
+        rows,
+        key=lambda r: (-Fraction(r.behind, r.assigned), -r.returned, -r.evidence_missing, r.code),
+    )
+
+
+def history_rows(period: Period, *, known_specs: dict | None = None) -> list[HistoryRow]:
+    """Each earlier period: the portal's verified forecast beside the ministry's result."""
+    earlier = list(
+        Period.objects.filter(region=period.region, year__lt=period.year)
+        .select_related("framework", "official")
+        .order_by("-year")
+    )
+    answers = defaultdict(list)
+    for period_id, code, yes, num, den, cnt in Submission.objects.filter(
+        period__in=earlier, status__in=BASES[VERIFIED]
+    ).values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count"):
+        answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
+    specs = dict(known_specs or {})
+    rows = []
+    for past in earlier:
+        if past.framework_id not in specs:
+            specs[past.framework_id] = framework_spec(past.framework)
+        forecast = scoring.score(specs[past.framework_id], answers[past.pk])
+        official = getattr(past, "official", None)
+        rows.append(
+            HistoryRow(
+                year=past.year,
+                forecast=forecast.total,
+                forecast_category=forecast.category.name,
+                self_assessment=official.self_assessment if official else None,
+                administrative_verification=(
+                    official.administrative_verification if official else None
+                ),
+                final_score=official.final_score if official else None,
+                category=official.category if official else "",
+            )
+        )
+    return rows

@@ -1,0 +1,37 @@
+"""The Gugus Tugas dashboard at `/dashboard/` and its XLSX export."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from indicators.dashboard import dashboard_data, dashboard_scope
+from indicators.dashboard_export import dashboard_xlsx
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _scope(request):
+    return dashboard_scope(
+        request.user, region_slug=request.GET.get("region"), year=request.GET.get("period")
+    )
+
+
+@require_GET
+@login_required
+def dashboard(request):
+    """Where the region stands, how sure it is, what is missing, who must act, the way up."""
+    scope = _scope(request)
+    context = {"scope": scope, "data": dashboard_data(scope.period)}
+    return render(request, "indicators/dashboard.html", context)
+
+
+@require_GET
+@login_required
+def dashboard_export(request):
+    """Every table of the dashboard as one XLSX workbook."""
+    scope = _scope(request)
+    response = HttpResponse(dashboard_xlsx(dashboard_data(scope.period)), content_type=XLSX)
+    filename = f"dasbor-kla-{scope.region.slug}-{scope.period.year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
