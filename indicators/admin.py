@@ -57,7 +57,7 @@ STATUS_ORDER = Case(
 )
 IMPORT_SALT = "indicators.admin.import"
 # The previewed file travels back signed in the confirm form, which Django caps at 2.5 MB
-# (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it (~50,000 CSV rows).
+# (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it.
 IMPORT_MAX_BYTES = 1536 * 1024
 
 
