@@ -1,8 +1,33 @@
-"""Admin pages of the year's data (the review workflow on submissions builds on these)."""
+"""DP3AKB's admin: review submissions, preview evidence, import and export, official results.
 
-from django.contrib import admin
+Every admin here is scoped to the regions the user acts for (`roles.user_regions`): a verifier
+of one city never sees, filters on or acts on another city's data.
+"""
+
+import base64
+import binascii
+
+from django import forms
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters.models import Cluster, Indicator
+from indicators import importing, review_queue, roles
 from indicators.models import (
     Agency,
     Assignment,
@@ -14,6 +39,698 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
+from indicators.resources import (
+    SubmissionResource,
+    SubmissionValuesResource,
+    dataset_file,
+    recap_dataset,
+)
+
+S = Submission.Status
+# The queue first: waiting for review, then returned, approved and drafts.
+STATUS_ORDER = Case(
+    *(
+        When(status=status, then=Value(rank))
+        for rank, status in enumerate([S.SUBMITTED, S.RETURNED, S.APPROVED, S.DRAFT])
+    ),
+    output_field=IntegerField(),
+)
+IMPORT_SALT = "indicators.admin.import"
+# The previewed file travels back signed in the confirm form, which Django caps at 2.5 MB
+# (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it.
+IMPORT_MAX_BYTES = 1536 * 1024
+
+
+def _scoped_regions(request):
+    return roles.user_regions(request.user)
+
+
+# ---- region scoping --------------------------------------------------------------------------
+
+
+class RegionScopedAdmin(SimpleHistoryAdmin):
+    """Shows, and offers in forms, only the rows of the user's regions."""
+
+    region_path = ""  # lookup from the model to its Region
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.region_path}__in": _scoped_regions(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = {Region: "pk", Agency: "region", Period: "region"}.get(db_field.related_model)
+        if related and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                **{f"{related}__in": _scoped_regions(request)}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def region_filter(region_path):
+    """A region filter offering only the user's regions."""
+
+    class RegionFilter(admin.SimpleListFilter):
+        title = _("kabupaten/kota")
+        parameter_name = "region"
+
+        def lookups(self, request, model_admin):
+            return list(_scoped_regions(request).order_by("name").values_list("slug", "name"))
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{region_path}__slug": self.value()})
+            return queryset
+
+    return RegionFilter
+
+
+def agency_filter(agency_path):
+    """An agency filter over the chosen region, or over the user's own regions."""
+
+    class AgencyFilter(admin.SimpleListFilter):
+        title = _("OPD")
+        parameter_name = "agency"
+
+        def lookups(self, request, model_admin):
+            agencies = Agency.objects.filter(region__in=_scoped_regions(request))
+            if request.GET.get("region"):
+                agencies = agencies.filter(region__slug=request.GET["region"])
+            elif request.user.is_superuser:
+                return []  # hundreds of regions: choose a region first
+            return [(a.code, f"{a.code} · {a}") for a in agencies.order_by("code")]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{agency_path}__code": self.value()})
+            return queryset
+
+    return AgencyFilter
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("periode")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Period.objects.filter(region__in=_scoped_regions(request))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(period__year=self.value()) if self.value() else queryset
+
+
+class ClusterFilter(admin.SimpleListFilter):
+    title = _("klaster")
+    parameter_name = "cluster"
+
+    def lookups(self, request, model_admin):
+        rows = Cluster.objects.order_by("order", "-framework__year").values_list("code", "name")
+        return list(dict(reversed(rows)).items())[::-1]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(item__indicator__cluster__code=self.value())
+        return queryset
+
+
+class IndicatorFilter(admin.SimpleListFilter):
+    title = _("indikator")
+    parameter_name = "indicator"
+
+    def lookups(self, request, model_admin):
+        indicators = Indicator.objects.order_by("cluster__order", "number", "-cluster__framework")
+        if request.GET.get("cluster"):
+            indicators = indicators.filter(cluster__code=request.GET["cluster"])
+        rows = {}
+        for code, name in indicators.values_list("code", "name"):
+            rows.setdefault(code, f"{code} {name[:50]}")
+        return list(rows.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(item__indicator__code=self.value())
+        return queryset
+
+
+class EvidenceMissingFilter(admin.SimpleListFilter):
+    title = _("data dukung")
+    parameter_name = "evidence"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("belum ada")), ("present", _("ada"))]
+
+    def queryset(self, request, queryset):
+        has = Exists(Evidence.objects.filter(submission=OuterRef("pk")))
+        if self.value() == "missing":
+            return queryset.filter(~has)
+        if self.value() == "present":
+            return queryset.filter(has)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("menunggu terlalu lama")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        days = review_queue.OVERDUE_AFTER.days
+        return [("1", _("menunggu lebih dari %(days)d hari") % {"days": days})]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(review_queue.overdue_q()) if self.value() == "1" else queryset
+
+
+# ---- forms -----------------------------------------------------------------------------------
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(
+        label=_("Catatan untuk OPD"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Wajib: tampil bagi operator OPD dan dikirim lewat email."),
+    )
+
+
+class ImportForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Periode"), queryset=Period.objects.none())
+    status = forms.ChoiceField(
+        label=_("Status setelah impor"),
+        choices=[(s.value, s.label) for s in importing.IMPORT_STATUSES],
+        initial=S.SUBMITTED,
+    )
+    file = forms.FileField(
+        label=_("Berkas CSV atau XLSX"),
+        help_text=_("Judul kolom: %(header)s") % {"header": ",".join(importing.HEADER)},
+    )
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(
+            region__in=regions, locked=False
+        ).select_related("region")
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > IMPORT_MAX_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar (maksimal 1,5 MiB); bagi menjadi beberapa berkas.")
+            )
+        return upload
+
+
+class RecapForm(forms.Form):
+    period = forms.ModelChoiceField(label=_("Periode"), queryset=Period.objects.none())
+    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = Period.objects.filter(region__in=regions).select_related(
+            "region"
+        )
+
+
+def _versions(request, ids) -> dict[int, int | None]:
+    """The version of each selected row as the reviewer's page showed it (None if absent)."""
+    versions = {}
+    for pk in ids:
+        raw = request.POST.get(f"version-{pk}", "")
+        versions[int(pk)] = int(raw) if raw.isdigit() else None
+    return versions
+
+
+def evidence_download_url(evidence):
+    return reverse("admin:indicators_evidence_download", args=[evidence.pk])
+
+
+# ---- submissions -----------------------------------------------------------------------------
+
+
+@admin.register(Submission)
+class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
+    region_path = "period__region"
+    list_display = [
+        "agency_code",
+        "item_code",
+        "indicator",
+        "answer",
+        "evidence_count",
+        "status_badge",
+        "updated_at",
+    ]
+    list_display_links = ["item_code"]
+    list_filter = [
+        YearFilter,
+        region_filter("period__region"),
+        ClusterFilter,
+        IndicatorFilter,
+        agency_filter("agency"),
+        "status",
+        EvidenceMissingFilter,
+        OverdueFilter,
+    ]
+    search_fields = ["item__code", "agency__code", "agency__name", "agency__short_name"]
+    search_help_text = _("Cari kode butir (III.13.a) atau kode/nama OPD.")
+    list_select_related = ["agency", "item__indicator__cluster", "period__region"]
+    list_per_page = 50
+    actions = ["approve_selected", "return_selected", "reopen_selected"]
+    change_form_template = "admin/indicators/submission/change_form.html"
+    import_export_change_list_template = "admin/indicators/submission/change_list.html"
+    resource_classes = [SubmissionResource, SubmissionValuesResource]
+    formats = [XLSX, CSV]
+    export_form_class = ExportForm
+    fieldsets = [
+        (None, {"fields": ["period", "agency", "item_label", "status", "version"]}),
+        (_("Jawaban"), {"fields": ["answer", "computed_value", "narrative"]}),
+        (_("Data dukung"), {"fields": ["evidence_panel"]}),
+        (_("Riwayat tinjauan"), {"fields": ["review_history"]}),
+        (_("Catatan waktu"), {"fields": ["submitted_at", "updated_at", "updated_by"]}),
+    ]
+
+    def get_queryset(self, request):
+        evidence_count = (
+            Evidence.objects.filter(submission=OuterRef("pk"))
+            .order_by()
+            .values("submission")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(evidence_count=Coalesce(Subquery(evidence_count), 0))
+        )
+
+    def get_ordering(self, request):
+        return [STATUS_ORDER.asc(), "item__indicator__cluster__order", "item__code", "agency__code"]
+
+    # Submissions are entered by operators and by import; the admin reviews, never edits.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return obj is None and super().has_change_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    def may_review(self, request):
+        return roles.is_verifier(request.user) and super().has_change_permission(request)
+
+    def has_export_permission(self, request):
+        return self.may_review(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.may_review(request):
+            for name in ("approve_selected", "return_selected", "reopen_selected"):
+                actions.pop(name, None)
+        return actions
+
+    # columns
+
+    @admin.display(description=_("OPD"), ordering="agency__code")
+    def agency_code(self, obj):
+        return obj.agency.code
+
+    @admin.display(description=_("butir"), ordering="item__code")
+    def item_code(self, obj):
+        return obj.item.code
+
+    @admin.display(description=_("indikator"), ordering="item__indicator__code")
+    def indicator(self, obj):
+        return obj.item.indicator.code
+
+    @admin.display(description=_("jawaban"))
+    def answer(self, obj):
+        return obj.answer_display()
+
+    @admin.display(description=_("data dukung"), ordering="evidence_count")
+    def evidence_count(self, obj):
+        return obj.evidence_count
+
+    @admin.display(description=_("status"), ordering=STATUS_ORDER)
+    def status_badge(self, obj):
+        # The hidden version rides along with the action form: a row changed since the page
+        # was loaded is skipped instead of being approved blindly.
+        return format_html(
+            '<span class="kla-status status-{}">{}</span>'
+            '<input type="hidden" name="version-{}" value="{}">',
+            obj.status,
+            obj.get_status_display(),
+            obj.pk,
+            obj.version,
+        )
+
+    # detail
+
+    @admin.display(description=_("butir"))
+    def item_label(self, obj):
+        return f"{obj.item.code} {obj.item.name}"
+
+    @admin.display(description=_("nilai terhitung"))
+    def computed_value(self, obj):
+        if obj.percentage is None:
+            return "—"
+        return f"{obj.percentage:.2f}%"
+
+    @admin.display(description=_("berkas"))
+    def evidence_panel(self, obj):
+        files = list(obj.evidence.all())
+        if not files:
+            return _("Belum ada data dukung.")
+        return format_html_join(
+            "",
+            '<div class="kla-evidence">{}<a href="{}" download>{}</a> '
+            '<span class="kla-muted">{} · {} KB</span></div>',
+            (
+                (
+                    format_html(
+                        '<img class="kla-preview" src="{}" alt="{}"><br>',
+                        evidence_download_url(e),
+                        str(e),
+                    )
+                    if e.content_type.startswith("image/")
+                    else "",
+                    evidence_download_url(e),
+                    _("Unduh %(name)s") % {"name": e},
+                    e.original_name,
+                    max(1, round(e.size / 1024)),
+                )
+                for e in files
+            ),
+        )
+
+    @admin.display(description=_("riwayat"))
+    def review_history(self, obj):
+        events = obj.events.select_related("actor").order_by("-created_at", "-id")
+        if not events:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{} → {}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(e.created_at).strftime("%d-%m-%Y %H:%M"),
+                    e.get_action_display(),
+                    e.get_from_status_display(),
+                    e.get_to_status_display(),
+                    e.actor or "—",
+                    e.note,
+                )
+                for e in events
+            ),
+        )
+        return format_html('<table class="kla-history">{}</table>', rows)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for _, options in self.fieldsets for f in options["fields"]]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id)
+        extra_context = extra_context or {}
+        if obj is not None and self.may_review(request):
+            extra_context["review_actions"] = _review_actions(obj)
+            extra_context["review_url"] = reverse(
+                "admin:indicators_submission_review", args=[obj.pk]
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # review actions
+
+    def _review(self, request, queryset, action, note=""):
+        ids = list(queryset.values_list("pk", flat=True))
+        outcome = review_queue.review_many(
+            action=action, versions=_versions(request, ids), actor=request.user, note=note
+        )
+        level = messages.SUCCESS if not outcome.skipped else messages.WARNING
+        self.message_user(request, outcome.message(), level)
+
+    @admin.action(description=_("Setujui isian terpilih"), permissions=["change"])
+    def approve_selected(self, request, queryset):
+        self._review(request, queryset, review_queue.APPROVE)
+
+    @admin.action(
+        description=_("Kembalikan isian terpilih (dengan catatan)"), permissions=["change"]
+    )
+    def return_selected(self, request, queryset):
+        return self._note_step(request, queryset, review_queue.RETURN)
+
+    @admin.action(
+        description=_("Buka kembali isian disetujui (dengan catatan)"), permissions=["change"]
+    )
+    def reopen_selected(self, request, queryset):
+        return self._note_step(request, queryset, review_queue.REOPEN)
+
+    def _note_step(self, request, queryset, action):
+        form = NoteForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            self._review(request, queryset, action, form.cleaned_data["note"])
+            return None
+        ids = [str(pk) for pk in queryset.values_list("pk", flat=True)]
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": {
+                review_queue.RETURN: _("Kembalikan isian ke OPD"),
+                review_queue.REOPEN: _("Buka kembali isian yang disetujui"),
+            }[action],
+            "form": form,
+            "action": request.POST.get("action"),
+            "selected": [(pk, request.POST.get(f"version-{pk}", "")) for pk in ids],
+            "submissions": queryset.select_related("agency", "item")[:200],
+            "count": len(ids),
+        }
+        return TemplateResponse(request, "admin/indicators/submission/note.html", context)
+
+    # custom views
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("import/", view(self.import_view), name="indicators_submission_import"),
+            path("recap/", view(self.recap_view), name="indicators_submission_recap"),
+            path(
+                "<int:pk>/review/",
+                view(self.review_view),
+                name="indicators_submission_review",
+            ),
+            *super().get_urls(),
+        ]
+
+    def review_view(self, request, pk):
+        """The Approve / Return / Reopen buttons of the change page."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        obj = self.get_object(request, str(pk))
+        if obj is None:
+            raise PermissionDenied
+        if not self.may_review(request):
+            raise PermissionDenied
+        action = request.POST.get("review")
+        if action not in review_queue.ACTIONS:
+            raise PermissionDenied
+        raw = request.POST.get("version", "")
+        outcome = review_queue.review_many(
+            action=action,
+            versions={obj.pk: int(raw) if raw.isdigit() else None},
+            actor=request.user,
+            note=request.POST.get("note", ""),
+        )
+        if outcome.done:
+            self.message_user(request, outcome.message(), messages.SUCCESS)
+        else:
+            reason = next(iter(outcome.skipped))
+            self.message_user(request, _("Tidak diproses: %(r)s") % {"r": reason}, messages.ERROR)
+        return redirect(reverse("admin:indicators_submission_change", args=[obj.pk]))
+
+    def import_view(self, request):
+        """Upload, preview (dry run) and confirm an import of values; all or nothing."""
+        if not self.may_review(request):
+            raise PermissionDenied
+        regions = _scoped_regions(request)
+        context = {**self.admin_site.each_context(request), "opts": self.opts}
+        context["title"] = _("Impor nilai isian")
+        if request.method == "POST" and "token" in request.POST:
+            return self._import_confirm(request, regions, context)
+        form = ImportForm(request.POST or None, request.FILES or None, regions=regions)
+        context["form"] = form
+        if request.method == "POST" and form.is_valid():
+            period, status = form.cleaned_data["period"], form.cleaned_data["status"]
+            upload = form.cleaned_data["file"]
+            content = upload.read()
+            try:
+                plan = importing.values_import(
+                    content=content,
+                    filename=upload.name,
+                    period=period,
+                    status=status,
+                    actor=request.user,
+                    dry_run=True,
+                )
+            except importing.ImportRejected as exc:
+                context["errors"] = exc.errors
+            else:
+                context["plan"] = plan
+                context["status_label"] = S(status).label
+                # The confirmed import is exactly the previewed file: it travels signed.
+                context["token"] = signing.dumps(
+                    {
+                        "period": period.pk,
+                        "status": status,
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode(),
+                    },
+                    salt=IMPORT_SALT,
+                    compress=True,
+                )
+        return TemplateResponse(request, "admin/indicators/submission/import.html", context)
+
+    def _import_confirm(self, request, regions, context):
+        try:
+            data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=3600)
+            content = base64.b64decode(data["content"])
+        except (signing.BadSignature, binascii.Error, KeyError):
+            self.message_user(request, _("Pratinjau kedaluwarsa; unggah ulang."), messages.ERROR)
+            return redirect("admin:indicators_submission_import")
+        period = get_object_or_404(Period.objects.filter(region__in=regions), pk=data["period"])
+        try:
+            plan = importing.values_import(
+                content=content,
+                filename=data["name"],
+                period=period,
+                status=data["status"],
+                actor=request.user,
+            )
+        except importing.ImportRejected as exc:
+            context.update(
+                errors=exc.errors, form=ImportForm(regions=regions, initial={"period": period})
+            )
+            return TemplateResponse(request, "admin/indicators/submission/import.html", context)
+        self.message_user(
+            request,
+            _("Impor selesai: %(new)d baru, %(changed)d berubah, %(same)d tetap.")
+            % {"new": len(plan.new), "changed": len(plan.changed), "same": len(plan.unchanged)},
+            messages.SUCCESS,
+        )
+        query = urlencode({"year": period.year, "region": period.region.slug})
+        return redirect(reverse("admin:indicators_submission_changelist") + "?" + query)
+
+    def recap_view(self, request):
+        """The recap for the national application, per cluster and indicator, as a file."""
+        if not self.may_review(request):
+            raise PermissionDenied
+        form = RecapForm(request.GET or None, regions=_scoped_regions(request))
+        if form.is_valid():
+            period = form.cleaned_data["period"]
+            content, content_type, ext = dataset_file(
+                recap_dataset(period), form.cleaned_data["format"]
+            )
+            response = HttpResponse(content, content_type=content_type)
+            name = f"rekap-kla-{period.region.slug}-{period.year}.{ext}"
+            response["Content-Disposition"] = f'attachment; filename="{name}"'
+            return response
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Rekap untuk aplikasi KLA nasional"),
+            "form": form,
+        }
+        return TemplateResponse(request, "admin/indicators/submission/recap.html", context)
+
+
+def _review_actions(obj) -> list[tuple[str, str, bool]]:
+    """The review buttons the change page offers: (action, label, needs a note)."""
+    if obj.period.locked:
+        return []
+    if obj.status == S.SUBMITTED:
+        return [
+            (review_queue.APPROVE, _("Setujui"), False),
+            (review_queue.RETURN, _("Kembalikan dengan catatan"), True),
+        ]
+    if obj.status == S.APPROVED:
+        return [(review_queue.REOPEN, _("Buka kembali dengan catatan"), True)]
+    return []
+
+
+# ---- evidence, events and the rest of the year's data ----------------------------------------
+
+
+@admin.register(Evidence)
+class EvidenceAdmin(RegionScopedAdmin):
+    region_path = "submission__period__region"
+    list_display = ["__str__", "submission", "kind", "content_type", "size", "uploaded_at"]
+    list_filter = ["kind", region_filter("submission__period__region")]
+    list_select_related = ["submission__agency", "submission__item", "submission__period"]
+    search_fields = ["submission__item__code", "submission__agency__code", "title"]
+    readonly_fields = [
+        "submission",
+        "download",
+        "title",
+        "original_name",
+        "kind",
+        "content_type",
+        "size",
+        "sha256",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+    exclude = ["file"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("berkas"))
+    def download(self, obj):
+        return format_html('<a href="{}" download>{}</a>', evidence_download_url(obj), _("Unduh"))
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/download/",
+                self.admin_site.admin_view(self.download_view),
+                name="indicators_evidence_download",
+            ),
+            *super().get_urls(),
+        ]
+
+    def download_view(self, request, pk):
+        """Stream an evidence file to a reviewer of its region, always as an attachment."""
+        if not roles.is_verifier(request.user) or not self.has_view_permission(request):
+            raise PermissionDenied
+        evidence = get_object_or_404(self.get_queryset(request), pk=pk)
+        response = FileResponse(
+            evidence.file.open("rb"),
+            as_attachment=True,
+            filename=evidence.original_name,
+            content_type=evidence.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+        return response
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(RegionScopedAdmin):
+    region_path = "submission__period__region"
+    list_display = ["submission", "action", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["action", region_filter("submission__period__region")]
+    list_select_related = [
+        "submission__agency",
+        "submission__item",
+        "submission__period__region",
+        "actor",
+    ]
+    search_fields = ["submission__item__code", "submission__agency__code"]
+
+    def has_add_permission(self, request):
+        return False
 
 
 class KecamatanInline(admin.TabularInline):
@@ -22,64 +739,70 @@ class KecamatanInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(SimpleHistoryAdmin):
+class RegionAdmin(RegionScopedAdmin):
+    region_path = "pk"
     list_display = ["name", "slug", "province"]
     search_fields = ["name", "slug"]
     inlines = [KecamatanInline]
 
 
 @admin.register(Agency)
-class AgencyAdmin(SimpleHistoryAdmin):
+class AgencyAdmin(RegionScopedAdmin):
+    region_path = "region"
     list_display = ["code", "name", "region"]
-    list_filter = ["region"]
+    list_filter = [region_filter("region")]
     search_fields = ["code", "name"]
     filter_horizontal = ["members"]
     list_select_related = ["region"]
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(RegionScopedAdmin):
+    region_path = "region"
     list_display = ["region", "year", "framework", "opens_on", "closes_on", "locked"]
-    list_filter = ["year", "locked"]
+    list_filter = ["year", "locked", region_filter("region")]
     list_select_related = ["region", "framework"]
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(SimpleHistoryAdmin):
+class AssignmentAdmin(RegionScopedAdmin):
+    region_path = "agency__region"
     list_display = ["agency", "item"]
-    list_filter = ["agency__region", "agency"]
+    list_filter = [region_filter("agency__region"), agency_filter("agency")]
     search_fields = ["item__code", "agency__code"]
     list_select_related = ["agency", "item"]
     autocomplete_fields = ["item"]
 
 
-class EvidenceInline(admin.TabularInline):
-    model = Evidence
-    extra = 0
-    fields = ["title", "original_name", "kind", "content_type", "size", "sha256", "uploaded_at"]
-    readonly_fields = fields
-    can_delete = False
+class OfficialResultForm(forms.ModelForm):
+    """The ministry's scores for a period, as DP3AKB copies them from the decree."""
 
+    class Meta:
+        model = OfficialResult
+        fields = [
+            "period",
+            "self_assessment",
+            "administrative_verification",
+            "final_score",
+            "category",
+            "decree",
+            "notes",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 3})}
 
-@admin.register(Submission)
-class SubmissionAdmin(SimpleHistoryAdmin):
-    list_display = ["agency", "item", "period", "status", "updated_at"]
-    list_filter = ["status", "period__year"]
-    search_fields = ["item__code", "agency__code"]
-    list_select_related = ["agency", "item", "period__region"]
-    readonly_fields = ["version", "created_at", "updated_at", "submitted_at", "updated_by"]
-    inlines = [EvidenceInline]
-
-
-@admin.register(ReviewEvent)
-class ReviewEventAdmin(SimpleHistoryAdmin):
-    list_display = ["submission", "action", "actor", "created_at"]
-    list_filter = ["action"]
-    list_select_related = ["submission__agency", "submission__item", "submission__period", "actor"]
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("self_assessment", "administrative_verification", "final_score"):
+            value = cleaned.get(name)
+            if value is not None and not 0 <= value <= 1000:
+                self.add_error(name, _("Nilai harus antara 0 dan 1000."))
+        return cleaned
 
 
 @admin.register(OfficialResult)
-class OfficialResultAdmin(SimpleHistoryAdmin):
+class OfficialResultAdmin(RegionScopedAdmin):
+    region_path = "period__region"
+    form = OfficialResultForm
     list_display = [
         "period",
         "self_assessment",
@@ -88,3 +811,19 @@ class OfficialResultAdmin(SimpleHistoryAdmin):
         "category",
     ]
     list_select_related = ["period__region"]
+
+
+# The admin index shows the verifier's review queue: the default index view, plus context.
+_default_index = admin.site.index
+
+
+def _index_with_queue(request, extra_context=None):
+    context = {
+        "review_queues": review_queue.index_queues(request.user),
+        "overdue_days": review_queue.OVERDUE_AFTER.days,
+        **(extra_context or {}),
+    }
+    return _default_index(request, context)
+
+
+admin.site.index = _index_with_queue

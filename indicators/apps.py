@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("Pelaksanaan KLA")
+
+    def ready(self):
+        from indicators import notifications, workflow
+
+        if notifications.review_notify not in workflow.review_listeners:
+            workflow.review_listeners.append(notifications.review_notify)

@@ -1,0 +1,37 @@
+"""A DP3AKB verifier filters the queue, opens a submission, previews evidence and approves it."""
+
+import pytest
+
+from indicators.models import ReviewEvent, Submission
+from tests.indicators.test_admin_review import attach, make_submission
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_verifier_approves_a_submission_in_the_admin(page, login, verifier, demo, screenshot):
+    submission = make_submission(demo.period, "DINKES", "III.12.a", narrative="Cakupan ASI")
+    attach(submission)
+    login(page, "verifikator")
+
+    page.goto("/admin/")
+    screenshot(page, "admin-index-verifier")
+    page.get_by_role(
+        "link", name="1", exact=True
+    ).first.click()  # the waiting count of the first cluster
+    assert "status__exact=submitted" in page.url
+    screenshot(page, "admin-changelist-waiting")
+
+    page.get_by_role("link", name="III.12.a").click()
+    preview = page.locator("img.kla-preview")
+    preview.wait_for()
+    assert preview.evaluate("img => img.naturalWidth") == 1  # the image came through the view
+    screenshot(page, "admin-submission-detail")
+
+    page.get_by_role("button", name="Setujui").click()
+    page.wait_for_load_state()
+    assert "1 isian disetujui." in page.content()
+    screenshot(page, "admin-submission-approved")
+    submission.refresh_from_db()
+    assert submission.status == "approved"
+    assert ReviewEvent.objects.get(submission=submission).actor == verifier
+    assert Submission.objects.filter(status="submitted").count() == 0

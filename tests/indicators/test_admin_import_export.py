@@ -1,0 +1,184 @@
+"""Import with preview and confirmation, exports of the changelist and the recap."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.urls import reverse
+
+from indicators.models import Period, Submission
+from indicators.resources import neutralise
+from tests.indicators.test_admin_review import make_submission
+
+IMPORT = "/admin/indicators/submission/import/"
+HEADER = "agency,item,numerator,denominator,value,note\n"
+
+
+@pytest.fixture
+def verifier_client(client, verifier):
+    client.force_login(verifier)
+    return client
+
+
+def upload(client, period, content, name="nilai.csv", status="submitted"):
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(IMPORT, {"period": period.pk, "status": status, "file": file})
+
+
+def xlsx(rows):
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_csv_preview_lists_new_changed_and_unchanged_then_confirm_writes(
+    verifier_client, verifier, demo
+):
+    make_submission(demo.period, "DISDIK", "IV.19.a", numerator=150, denominator=200)
+    make_submission(demo.period, "DLH", "II.11.a", count=4, narrative="")
+    content = (
+        HEADER + "DISDIK,IV.19.a,190,200,,SD\n" + "DLH,II.11.a,,,4,\n" + "DP3AKB,K.2.a,,,ya,SK\n"
+    ).encode()
+    preview = upload(verifier_client, demo.period, content)
+    plan = preview.context["plan"]
+    assert (len(plan.new), len(plan.changed), len(plan.unchanged)) == (1, 1, 1)
+    assert "1 baru, 1 berubah, 1 tetap" in preview.content.decode()
+    assert Submission.objects.get(item__code="IV.19.a").numerator == 150  # a dry run
+    assert not Submission.objects.filter(item__code="K.2.a").exists()
+
+    done = verifier_client.post(IMPORT, {"token": preview.context["token"]}, follow=True)
+    assert "Impor selesai: 1 baru, 1 berubah, 1 tetap." in done.content.decode()
+    changed = Submission.objects.get(item__code="IV.19.a")
+    assert (changed.numerator, changed.status, changed.updated_by) == (190, "submitted", verifier)
+    assert Submission.objects.get(item__code="K.2.a").answer_yes is True
+
+
+def test_xlsx_import_creates_submissions(verifier_client, demo):
+    content = xlsx(
+        [
+            ["agency", "item", "numerator", "denominator", "value", "note"],
+            ["DLH", "II.11.a", None, None, 6, "Enam taman"],
+        ]
+    )
+    preview = upload(verifier_client, demo.period, content, "nilai.xlsx", status="approved")
+    assert len(preview.context["plan"].new) == 1
+    verifier_client.post(IMPORT, {"token": preview.context["token"]})
+    created = Submission.objects.get(item__code="II.11.a")
+    assert (created.count, created.status, created.narrative) == (6, "approved", "Enam taman")
+
+
+def test_any_bad_row_blocks_the_import_and_every_bad_row_is_listed(verifier_client, demo):
+    content = (
+        HEADER + "DLH,II.11.a,,,4,\n" + "XYZ,II.11.a,,,4,\n" + "DISDIK,IV.19.a,201,200,,\n"
+    ).encode()
+    response = upload(verifier_client, demo.period, content)
+    errors = [(e.row, e.column) for e in response.context["errors"]]
+    assert errors == [(3, "agency"), (4, "numerator")]
+    text = response.content.decode()
+    assert "Tidak ada yang diimpor" in text and "lebih besar" in text
+    assert "token" not in response.context
+    assert not Submission.objects.exists()
+
+
+def test_a_tampered_preview_token_imports_nothing(verifier_client, demo):
+    response = verifier_client.post(IMPORT, {"token": "forged:token"}, follow=True)
+    assert "kedaluwarsa" in response.content.decode()
+    assert not Submission.objects.exists()
+
+
+def test_import_offers_only_open_periods_of_the_verifiers_region(
+    verifier_client, demo, other_region, framework
+):
+    import datetime
+
+    foreign = Period.objects.create(
+        region=other_region,
+        framework=framework,
+        year=demo.period.year,
+        opens_on=datetime.date(2026, 1, 1),
+        closes_on=datetime.date(2026, 12, 31),
+    )
+    response = upload(verifier_client, foreign, (HEADER + "DP3AKB,K.2.a,,,ya,\n").encode())
+    assert "period" in response.context["form"].errors
+    locked = Period.objects.get(region=demo.region, locked=True)
+    assert "period" in upload(verifier_client, locked, b"x").context["form"].errors
+
+
+def test_operator_cannot_import(client, operator, demo):
+    client.force_login(operator)
+    assert client.get(IMPORT).status_code == 302
+
+
+# ---- exports ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1", "-1+2", "@SUM(A1)", "\t=1"])
+def test_formula_starts_are_neutralised(value):
+    assert neutralise(value) == "'" + value
+    assert neutralise("aman =1") == "aman =1" and neutralise(5) == 5
+
+
+def test_changelist_export_is_filtered_and_neutralises_formulas(verifier_client, demo):
+    make_submission(demo.period, "DINKES", "III.12.a", narrative='=HYPERLINK("http://x")')
+    make_submission(demo.period, "DISDIK", "IV.19.a", narrative="biasa")
+    response = verifier_client.post(
+        reverse("admin:indicators_submission_export") + "?agency=DINKES",
+        {"format": "1", "resource": "0"},  # CSV, the review columns
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert [r["agency"] for r in rows] == ["DINKES"]
+    assert rows[0]["note"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["answer"] == "90 / 100 (90.00%)"
+
+
+def test_values_export_can_be_imported_again(verifier_client, demo):
+    make_submission(demo.period, "DLH", "II.11.a", count=4, narrative="-catatan")
+    response = verifier_client.post(
+        reverse("admin:indicators_submission_export"), {"format": "1", "resource": "1"}
+    )
+    text = response.content.decode("utf-8-sig")
+    assert text.splitlines()[0] == HEADER.strip()
+    assert "DLH,II.11.a,,,4,'-catatan" in text
+    preview = upload(verifier_client, demo.period, text.replace("'-catatan", "").encode())
+    assert len(preview.context["plan"].changed) == 1
+
+
+def test_recap_export_has_points_and_status_counts_per_cluster_and_indicator(
+    demo_with_values, verifier_client
+):
+    period = demo_with_values.period
+    response = verifier_client.get(
+        reverse("admin:indicators_submission_recap"), {"period": period.pk, "format": "xlsx"}
+    )
+    assert response["Content-Disposition"].startswith("attachment;")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    rows = [
+        dict(zip([c.value for c in sheet[1]], [c.value for c in r], strict=True))
+        for r in sheet.iter_rows(min_row=2)
+    ]
+    clusters = [r for r in rows if r["level"] == "cluster"]
+    assert len(clusters) == 6 and len([r for r in rows if r["level"] == "indicator"]) == 24
+    from indicators.selectors import period_score
+
+    verified = period_score(period, "verified")
+    total = next(r for r in rows if r["level"] == "total")
+    assert float(total["verified_points"]) == float(verified.total)
+    submitted = Submission.objects.filter(period=period, status="submitted").count()
+    assert sum(int(r["submitted"]) for r in clusters) == submitted
+
+
+def test_recap_refuses_a_period_of_another_region(client, demo_with_values, other_region):
+    from django.contrib.auth import get_user_model
+
+    client.force_login(get_user_model().objects.get(username="verifikator.samarinda"))
+    response = client.get(
+        reverse("admin:indicators_submission_recap"),
+        {"period": demo_with_values.period.pk, "format": "csv"},
+    )
+    assert response.status_code == 200 and "period" in response.context["form"].errors
