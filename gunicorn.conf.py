@@ -46,3 +46,7 @@ if os.environ.get("LOG_FORMAT") == "json":
 
 # nginx on the same host (or the load balancer) sets X-Forwarded-For/-Proto; trust only it.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn 27's control socket is not used (systemd manages the process) and would be shared by
+# every gunicorn of the same user.
+control_socket_disable = True
