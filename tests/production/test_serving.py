@@ -76,13 +76,16 @@ def served(tmp_path_factory):
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+    deadline = time.monotonic() + 60  # a busy 2-core machine may boot workers slowly
+    while time.monotonic() < deadline and server.poll() is None:
         try:
-            requests.get(url + "/healthz", timeout=2)
+            requests.get(url + "/healthz", timeout=5)
             break
-        except requests.ConnectionError:
-            time.sleep(0.2)
+        except requests.RequestException:
+            time.sleep(0.3)
+    else:
+        server.kill()
+        pytest.fail("gunicorn did not answer:\n" + server.communicate(timeout=10)[0])
     try:
         yield url, base / "static"
     finally:
