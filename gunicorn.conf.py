@@ -25,7 +25,7 @@ max_requests_jitter = 100
 # container runtime. LOG_FORMAT=json turns both into JSON lines like the app's logs.
 accesslog = "-"
 errorlog = "-"
-access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
+access_log_format = '%(h)s %({x-forwarded-for}i)s "%(r)s" %(s)s %(b)s %(M)sms "%(f)s" "%(a)s"'
 if os.environ.get("LOG_FORMAT") == "json":
     logconfig_dict = {
         "version": 1,
@@ -38,6 +38,7 @@ if os.environ.get("LOG_FORMAT") == "json":
                 "formatter": "json",
             }
         },
+        "root": {"handlers": ["stdout"], "level": "INFO"},
         "loggers": {
             "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
             "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
