@@ -4,7 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 
-.PHONY: install run test lint format bench
+.PHONY: install run serve test lint format bench
 
 install: $(STAMP)
 
@@ -23,6 +23,21 @@ run: install
 	DEBUG=on $(MANAGE) load_framework
 	DEBUG=on $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
 	DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
+
+# The production setup on loopback: DEBUG off, gunicorn, whitenoise's hashed static files. Plain
+# HTTP (HTTPS=off) only because nothing leaves 127.0.0.1; a real server puts nginx and TLS in front.
+SERVE_ENV := DEBUG=off HTTPS=off ALLOWED_HOSTS=127.0.0.1,localhost
+
+serve: install
+	@# A secret key of its own for this checkout, kept in the git-ignored .env, made only once.
+	@grep -qs '^SECRET_KEY=.' .env || { \
+	  echo "SECRET_KEY=$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" >> .env; \
+	  chmod 600 .env; echo "SECRET_KEY generated into .env"; }
+	$(SERVE_ENV) $(MANAGE) collectstatic --noinput --verbosity 0
+	$(SERVE_ENV) $(MANAGE) migrate --noinput
+	$(SERVE_ENV) $(MANAGE) load_framework
+	$(SERVE_ENV) $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
+	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clusters.models import Item
 from indicators.models import Agency, Assignment, Period, ReviewEvent, Submission
+from indicators.score_cache import score_cache_invalidate
+
+logger = logging.getLogger("kla.import")
 
 HEADER = ("agency", "item", "numerator", "denominator", "value", "note")
 YES = {"1", "ya", "y", "yes", "true", "benar"}
@@ -342,6 +346,57 @@ def values_import(
     *, content: bytes, filename: str, period: Period, status: str, actor=None, dry_run=False
 ) -> ImportPlan:
     """Read, validate and (unless dry_run) write a value file, all or nothing."""
+    try:
+        plan = _import(
+            content=content,
+            filename=filename,
+            period=period,
+            status=status,
+            actor=actor,
+            dry_run=dry_run,
+        )
+    except ImportRejected as exc:
+        logger.warning(
+            "import rejected period=%s file=%s errors=%s",
+            period.pk,
+            filename,
+            len(exc.errors),
+            extra={
+                "event": "import",
+                "outcome": "rejected",
+                "period": period.pk,
+                "file": filename,
+                "errors": len(exc.errors),
+                "actor": getattr(actor, "username", None),
+            },
+        )
+        raise
+    logger.info(
+        "import %s period=%s file=%s rows=%s new=%s changed=%s unchanged=%s",
+        "checked" if dry_run else "written",
+        period.pk,
+        filename,
+        plan.total,
+        len(plan.new),
+        len(plan.changed),
+        len(plan.unchanged),
+        extra={
+            "event": "import",
+            "outcome": "dry_run" if dry_run else "written",
+            "period": period.pk,
+            "file": filename,
+            "rows": plan.total,
+            "new": len(plan.new),
+            "changed": len(plan.changed),
+            "unchanged": len(plan.unchanged),
+            "status": status,
+            "actor": getattr(actor, "username", None),
+        },
+    )
+    return plan
+
+
+def _import(*, content, filename, period, status, actor, dry_run) -> ImportPlan:
     if status not in IMPORT_STATUSES:
         raise ImportRejected([RowError(1, None, f"status '{status}' tidak boleh diimpor")])
     if period.locked:
@@ -356,6 +411,8 @@ def values_import(
         plan = import_plan(clean, period=period, status=status)
         if not dry_run:
             _write(plan, status=status, actor=actor)
+            period_id = period.pk
+            transaction.on_commit(lambda: score_cache_invalidate(period_id))
     return plan
 
 

@@ -326,3 +326,24 @@ class OfficialResult(models.Model):
 
     def __str__(self):
         return f"{self.period}: {self.final_score or '-'} {self.category}"
+
+
+class ReminderLog(models.Model):
+    """A deadline reminder sent to an agency on a day, so a rerun that day sends nothing."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(_("tanggal kirim"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    items = models.PositiveIntegerField(_("jumlah butir"), default=0)
+    recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
+
+    class Meta:
+        ordering = ["-sent_on", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sent_on"], name="reminder_once_a_day"),
+        ]
+        verbose_name = _("pengingat tenggat")
+        verbose_name_plural = _("pengingat tenggat")
+
+    def __str__(self):
+        return f"{self.agency} {self.sent_on}"

@@ -9,6 +9,7 @@ loses a review.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
@@ -16,6 +17,9 @@ from django.utils import timezone
 
 from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission
+from indicators.score_cache import score_cache_invalidate
+
+logger = logging.getLogger("kla.review")
 
 S = Submission.Status
 
@@ -84,6 +88,7 @@ def submission_save(
                 for name, value in values.items():
                     setattr(submission, name, value)
                 submission.save()
+                _invalidate_scores_on_commit(submission.period_id)
                 return submission
         except IntegrityError as exc:  # the unique constraint: another tab created it first
             raise Conflict() from exc
@@ -95,7 +100,13 @@ def submission_save(
     current.version += 1
     current.updated_by = actor
     current.save()
+    _invalidate_scores_on_commit(current.period_id)
     return current
+
+
+def _invalidate_scores_on_commit(period_id: int) -> None:
+    # After commit: a snapshot recomputed before then would still see the old rows.
+    transaction.on_commit(lambda: score_cache_invalidate(period_id))
 
 
 def _transition(
@@ -125,6 +136,26 @@ def _transition(
     if target == S.SUBMITTED:
         submission.submitted_at = timezone.now()
     submission.save()
+    _invalidate_scores_on_commit(submission.period_id)
+    logger.info(
+        "review %s submission=%s %s->%s by %s",
+        action,
+        submission.pk,
+        event.from_status,
+        target,
+        getattr(actor, "username", None),
+        extra={
+            "event": "review",
+            "action": action,
+            "submission": submission.pk,
+            "period": submission.period_id,
+            "agency": submission.agency.code,
+            "item": submission.item.code,
+            "from_status": event.from_status,
+            "to_status": target,
+            "actor": getattr(actor, "username", None),
+        },
+    )
     if action != ReviewEvent.Action.SUBMITTED:
         transaction.on_commit(lambda: _notify(event))
     return submission

@@ -124,39 +124,86 @@ STORAGES = {
     },
 }
 
-EVIDENCE_S3_BUCKET = env.str("EVIDENCE_S3_BUCKET", default="")
-if EVIDENCE_S3_BUCKET:
-    STORAGES["evidence"] = {
+
+def evidence_s3_storage(
+    *,
+    bucket: str,
+    endpoint_url: str | None = None,
+    region_name: str | None = None,
+    access_key: str | None = None,
+    secret_key: str | None = None,
+    addressing_style: str | None = None,
+    expire_seconds: int = 300,
+) -> dict:
+    """The `evidence` storage on S3-compatible object storage: private objects, short links."""
+    return {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": EVIDENCE_S3_BUCKET,
+            "bucket_name": bucket,
+            # Objects are private; a link handed out is signed and dies after a few minutes.
             "default_acl": "private",
             "querystring_auth": True,
-            "querystring_expire": 300,
+            "querystring_expire": expire_seconds,
+            "signature_version": "s3v4",
             "file_overwrite": False,
-            "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
-            "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+            # Empty means AWS itself; MinIO, Ceph or a provider's S3 need their URL here.
+            "endpoint_url": endpoint_url or None,
+            "region_name": region_name or None,
+            # None lets boto3 find keys itself (instance roles, ~/.aws) when none are given.
+            "access_key": access_key or None,
+            "secret_key": secret_key or None,
+            "addressing_style": addressing_style or None,
         },
     }
+
+
+EVIDENCE_S3_BUCKET = env.str("EVIDENCE_S3_BUCKET", default="")
+if EVIDENCE_S3_BUCKET:
+    STORAGES["evidence"] = evidence_s3_storage(
+        bucket=EVIDENCE_S3_BUCKET,
+        endpoint_url=env.str("AWS_S3_ENDPOINT_URL", default=""),
+        region_name=env.str("AWS_S3_REGION_NAME", default=""),
+        access_key=env.str("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env.str("AWS_SECRET_ACCESS_KEY", default=""),
+        addressing_style=env.str("AWS_S3_ADDRESSING_STYLE", default=""),
+        expire_seconds=env.int("AWS_QUERYSTRING_EXPIRE", default=300),
+    )
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal KLA <noreply@localhost>")
 
+
+def redis_caches(url: str, *, key_prefix: str = "kla") -> dict:
+    """CACHES on Redis with Django's own backend; several sites may share one Redis by prefix."""
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": key_prefix,
+            # A stalled Redis must fail a request (and /healthz) quickly, not hang a worker.
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = redis_caches(REDIS_URL, key_prefix=env.str("CACHE_KEY_PREFIX", default="kla"))
+    # Sessions in Redis so any app server can serve any request.
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# How long a computed score stays cached; any change to the period's data replaces it at once.
+SCORE_CACHE_SECONDS = env.int("SCORE_CACHE_SECONDS", default=60 * 60)
 
 # Security (DESIGN 7). HTTPS is on by default in production; off only for plain-HTTP serving.
 HTTPS = env.bool("HTTPS", default=not DEBUG)
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_SSL_REDIRECT = HTTPS
+# Load balancers probe /healthz over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
@@ -186,11 +233,23 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'plain' or 'json', not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"stdout": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "kla_portal.logging.JsonFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }

@@ -1,0 +1,142 @@
+"""Deadline reminders: each agency hears, once a day, which of its items still need work."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from indicators.models import Agency, Assignment, Period, Region, ReminderLog, Submission
+from indicators.selectors import current_period
+
+logger = logging.getLogger("kla.reminders")
+S = Submission.Status
+
+
+@dataclass
+class ReminderReport:
+    sent: list[str] = field(default_factory=list)  # agency codes emailed now
+    already_sent: list[str] = field(default_factory=list)  # emailed earlier today
+    without_recipients: list[str] = field(default_factory=list)  # work due, nobody to tell
+
+
+@dataclass(frozen=True)
+class DueItem:
+    code: str
+    name: str
+    status: str  # "missing", or the submission's status (draft or returned)
+
+
+def due_items(period: Period) -> dict[int, list[DueItem]]:
+    """Per agency id, its assigned items with no answer yet, a draft, or a returned answer."""
+    states = dict(
+        (((agency_id, item_id), status))
+        for agency_id, item_id, status in Submission.objects.filter(period=period).values_list(
+            "agency_id", "item_id", "status"
+        )
+    )
+    due: dict[int, list[DueItem]] = {}
+    assignments = (
+        Assignment.objects.filter(
+            agency__region=period.region_id, item__indicator__cluster__framework=period.framework_id
+        )
+        .order_by("agency_id", "item__code")
+        .values_list("agency_id", "item_id", "item__code", "item__name")
+    )
+    for agency_id, item_id, code, name in assignments:
+        status = states.get((agency_id, item_id), "missing")
+        if status in ("missing", S.DRAFT, S.RETURNED):
+            due.setdefault(agency_id, []).append(DueItem(code, name, status))
+    return due
+
+
+def reminders_send(
+    *, days: int = 7, region: Region | None = None, today: datetime.date | None = None
+) -> ReminderReport:
+    """Email every agency whose open period closes within `days` the items it still owes."""
+    today = today or timezone.localdate()
+    report = ReminderReport()
+    regions = [region] if region else Region.objects.order_by("slug")
+    for each in regions:
+        period = current_period(each)
+        if period is None or not period.is_open_for_entry(today):
+            continue
+        if period.days_left(today) > days:
+            continue
+        due = due_items(period)
+        agencies = Agency.objects.filter(pk__in=due).prefetch_related("members").order_by("code")
+        for agency in agencies:
+            _remind(agency=agency, period=period, items=due[agency.pk], today=today, report=report)
+    return report
+
+
+def _remind(*, agency, period, items, today, report) -> None:
+    recipients = sorted(
+        {user.email for user in agency.members.all() if user.is_active and user.email}
+    )
+    if not recipients:
+        report.without_recipients.append(agency.code)
+        return
+    try:
+        # The log row and the email stand or fall together: a failed send is retried next run.
+        with transaction.atomic():
+            ReminderLog.objects.create(
+                agency=agency,
+                period=period,
+                sent_on=today,
+                items=len(items),
+                recipients=len(recipients),
+            )
+            send_mail(
+                subject=_subject(agency, period, today),
+                message=_body(agency, period, items, today),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+    except IntegrityError:  # the unique (agency, day) row: this agency was reminded today
+        report.already_sent.append(agency.code)
+        return
+    report.sent.append(agency.code)
+    logger.info(
+        "reminder sent agency=%s period=%s items=%s recipients=%s",
+        agency.code,
+        period.pk,
+        len(items),
+        len(recipients),
+        extra={
+            "event": "reminder",
+            "agency": agency.code,
+            "period": period.pk,
+            "items": len(items),
+            "recipients": len(recipients),
+        },
+    )
+
+
+STATUS_TEXT = {"missing": "belum diisi", S.DRAFT: "masih draf", S.RETURNED: "dikembalikan"}
+
+
+def _subject(agency, period, today) -> str:
+    return (
+        f"[Portal KLA] {agency}: batas pengisian {period.closes_on:%d-%m-%Y} "
+        f"({period.days_left(today)} hari lagi)"
+    )
+
+
+def _body(agency, period, items, today) -> str:
+    lines = [
+        f"Yth. operator {agency.name},",
+        "",
+        f"Batas pengisian KLA {period.region.name} tahun {period.year} adalah "
+        f"{period.closes_on:%d-%m-%Y}, {period.days_left(today)} hari lagi.",
+        f"Masih ada {len(items)} butir yang perlu dilengkapi dan diajukan:",
+        "",
+    ]
+    lines += [f"- {item.code} ({STATUS_TEXT[item.status]}): {item.name}" for item in items]
+    lines += ["", "Silakan masuk ke Portal KLA untuk melengkapinya.", "", "DP3AKB"]
+    return "\n".join(lines)

@@ -1,0 +1,52 @@
+"""Score snapshots in the shared cache, never stale: every write to a period bumps its version.
+
+A snapshot's key carries the period's version number, itself kept in the cache. Reading takes
+the version first and computes after, so a write that commits meanwhile bumps the version and
+the snapshot stored under the old one is simply never read again.
+"""
+
+from __future__ import annotations
+
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+
+from clusters.scoring import Score
+from indicators.models import Period
+from indicators.selectors import BASES, NotFound, period_score
+
+
+def _version_key(period_id: int) -> str:
+    return f"score-version:{period_id}"
+
+
+def _version(period_id: int) -> int:
+    key = _version_key(period_id)
+    version = cache.get(key)
+    if version is None:
+        # Start from the clock, not 1: if the version was evicted, old snapshots keyed with
+        # small numbers must not come back to life.
+        cache.add(key, time.time_ns(), timeout=None)
+        version = cache.get(key)
+    return version
+
+
+def cached_period_score(period: Period, basis: str) -> Score:
+    """The period's score on a basis, from the cache when nothing changed since it was computed."""
+    if basis not in BASES:
+        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
+    key = f"score:{period.pk}:{basis}:{_version(period.pk)}"
+    score = cache.get(key)
+    if score is None:
+        score = period_score(period, basis)
+        cache.set(key, score, timeout=settings.SCORE_CACHE_SECONDS)
+    return score
+
+
+def score_cache_invalidate(period_id: int) -> None:
+    """Make every cached score of the period stale; call after a write to it commits."""
+    try:
+        cache.incr(_version_key(period_id))
+    except ValueError:  # no version yet (or evicted): nothing cached can be read anyway
+        cache.add(_version_key(period_id), time.time_ns(), timeout=None)

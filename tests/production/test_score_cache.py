@@ -1,0 +1,111 @@
+"""Score snapshots: served from the cache, and never stale after a review or an import."""
+
+import pytest
+
+from indicators import workflow
+from indicators.importing import values_import
+from indicators.score_cache import cached_period_score, score_cache_invalidate
+from indicators.selectors import NotFound, period_score
+from tests.production.conftest import evidence_for
+
+
+@pytest.fixture(params=["locmem", "redis"])
+def any_cache(request):
+    """Both caches the portal runs on: local memory, and Redis (where incr is Redis's own)."""
+    if request.param == "redis":
+        request.getfixturevalue("redis_cache")
+
+
+@pytest.fixture
+def submitted(draft, operator, django_capture_on_commit_callbacks):
+    evidence_for(draft)
+    with django_capture_on_commit_callbacks(execute=True):
+        return workflow.submission_submit(submission=draft, actor=operator, version=None)
+
+
+def fresh_and_cached(period, basis="verified"):
+    return period_score(period, basis), cached_period_score(period, basis)
+
+
+def test_a_second_read_comes_from_the_cache_without_queries(
+    any_cache, demo, django_assert_num_queries
+):
+    first = cached_period_score(demo.period, "self")
+    with django_assert_num_queries(0):
+        assert cached_period_score(demo.period, "self") == first
+
+
+def test_approve_reopen_and_return_are_seen_at_once(
+    any_cache, demo, submitted, verifier, operator, django_capture_on_commit_callbacks
+):
+    before = cached_period_score(demo.period, "verified")
+    self_before = cached_period_score(demo.period, "self")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_approve(submission_id=submitted.pk, actor=verifier)
+    fresh, cached = fresh_and_cached(demo.period)
+    assert cached == fresh and cached.total > before.total
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_reopen(submission_id=submitted.pk, actor=verifier, note="Cek SK")
+    assert cached_period_score(demo.period, "verified") == before
+
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_save(
+            submission=submitted, values={"numerator": 10}, actor=operator, version=None
+        )
+    fresh, cached = fresh_and_cached(demo.period, "self")
+    assert cached == fresh and cached.total < self_before.total
+
+
+def test_return_is_seen_at_once(
+    any_cache, demo, submitted, verifier, django_capture_on_commit_callbacks
+):
+    with_submitted = cached_period_score(demo.period, "self")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_return(submission_id=submitted.pk, actor=verifier, note="Cek data")
+    # Returned answers still count in the self-assessment; the total is unchanged but recomputed.
+    fresh, cached = fresh_and_cached(demo.period, "self")
+    assert cached == fresh == with_submitted
+
+
+def test_an_import_is_seen_at_once(any_cache, demo, django_capture_on_commit_callbacks):
+    before = cached_period_score(demo.period, "verified")
+    content = b"agency,item,numerator,denominator,value,note\nDINKES,III.12.a,100,100,,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        values_import(content=content, filename="v.csv", period=demo.period, status="approved")
+    fresh, cached = fresh_and_cached(demo.period)
+    assert cached == fresh and cached.total > before.total
+
+
+def test_a_dry_run_import_keeps_the_snapshot(
+    any_cache, demo, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    cached_period_score(demo.period, "verified")
+    content = b"agency,item,numerator,denominator,value,note\nDINKES,III.12.a,100,100,,\n"
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        values_import(
+            content=content, filename="v.csv", period=demo.period, status="approved", dry_run=True
+        )
+    assert callbacks == []
+    with django_assert_num_queries(0):
+        cached_period_score(demo.period, "verified")
+
+
+def test_a_change_that_rolls_back_does_not_invalidate(
+    any_cache, demo, submitted, verifier, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        workflow.submission_approve(submission_id=submitted.pk, actor=verifier)
+    # Nothing bumps the version until the transaction commits.
+    assert len(callbacks) == 2
+
+
+def test_invalidating_a_period_nobody_read_is_harmless(any_cache, demo):
+    score_cache_invalidate(demo.period.pk)
+    score_cache_invalidate(demo.period.pk)
+    assert cached_period_score(demo.period, "self") == period_score(demo.period, "self")
+
+
+def test_an_unknown_basis_is_refused(demo):
+    with pytest.raises(NotFound):
+        cached_period_score(demo.period, "guess")
