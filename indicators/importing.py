@@ -138,9 +138,23 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         raise ImportRejected(
             [RowError(1, None, "berkas CSV harus berenkode UTF-8 (simpan ulang sebagai CSV UTF-8)")]
         ) from None
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    # The header alone chooses the delimiter: notes full of semicolons must not flip it.
+    header = text.split("\n", 1)[0]
+    delimiter = ";" if header.count(";") > header.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return list(reader)
+    except csv.Error:
+        raise ImportRejected(
+            [
+                RowError(
+                    max(reader.line_num, 1),
+                    None,
+                    "baris CSV tidak dapat dibaca: tanda kutip tidak tertutup, baris baru di "
+                    f"tengah sel, atau sel lebih dari {csv.field_size_limit()} karakter",
+                )
+            ]
+        ) from None
 
 
 def _xlsx_rows(content: bytes) -> list[list]:
@@ -236,7 +250,15 @@ def validate_rows(
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
-        row_errors = []
+        # PostgreSQL cannot store NUL in text, and no real value or note carries one.
+        row_errors = [
+            RowError(number, column, "berisi karakter NUL (berkas rusak?)")
+            for column, value in row.items()
+            if "\x00" in value
+        ]
+        if row_errors:
+            errors.extend(row_errors)
+            continue
         agency = agencies.get(row.get("agency", "").upper())
         item = items.get(row.get("item", "").upper())
         if not row.get("agency"):

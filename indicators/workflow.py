@@ -16,7 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from clusters.models import Item
-from indicators.models import Agency, Period, ReviewEvent, Submission
+from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
 from indicators.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
@@ -215,3 +215,27 @@ def submission_reopen(
         note=note,
         entry=False,
     )
+
+
+@transaction.atomic
+def submission_delete(*, submission_id: int, actor) -> list[str]:
+    """Delete a submission with its evidence rows, then its files once the delete is committed.
+
+    This is the only place evidence files leave storage: no signal removes them, so a rolled
+    back delete, a cascade or a bulk delete elsewhere never loses a file that a row still needs.
+    Returns the storage names that will be removed.
+    """
+    submission = _locked(submission_id, None)
+    _check_period(submission.period, entry=False)
+    names = [name for name in submission.evidence.values_list("file", flat=True) if name]
+    submission._history_user = actor  # simple_history records who deleted it
+    submission.delete()
+
+    def remove_files():
+        storage = evidence_storage()
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove_files)
+    _invalidate_scores_on_commit(submission.period_id)
+    return names
