@@ -13,7 +13,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -27,7 +27,7 @@ from import_export.forms import ExportForm
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Indicator
-from indicators import importing, review_queue, roles
+from indicators import importing, review_queue, roles, workflow
 from indicators.models import (
     Agency,
     Assignment,
@@ -266,7 +266,8 @@ def _versions(request, ids) -> dict[int, int | None]:
 
 
 def evidence_download_url(evidence):
-    return reverse("admin:indicators_evidence_download", args=[evidence.pk])
+    """The one permission-checked download view, shared with the OPD workspace."""
+    return reverse("indicators:evidence-download", args=[evidence.pk])
 
 
 # ---- submissions -----------------------------------------------------------------------------
@@ -339,6 +340,14 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    # Deletes go through the workflow so evidence files leave storage only after the commit.
+    def delete_model(self, request, obj):
+        workflow.submission_delete(submission_id=obj.pk, actor=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for pk in queryset.values_list("pk", flat=True):
+            workflow.submission_delete(submission_id=pk, actor=request.user)
 
     def may_review(self, request):
         return roles.is_verifier(request.user) and super().has_change_permission(request)
@@ -689,31 +698,6 @@ class EvidenceAdmin(RegionScopedAdmin):
     @admin.display(description=_("berkas"))
     def download(self, obj):
         return format_html('<a href="{}" download>{}</a>', evidence_download_url(obj), _("Unduh"))
-
-    def get_urls(self):
-        return [
-            path(
-                "<int:pk>/download/",
-                self.admin_site.admin_view(self.download_view),
-                name="indicators_evidence_download",
-            ),
-            *super().get_urls(),
-        ]
-
-    def download_view(self, request, pk):
-        """Stream an evidence file to a reviewer of its region, always as an attachment."""
-        if not roles.is_verifier(request.user) or not self.has_view_permission(request):
-            raise PermissionDenied
-        evidence = get_object_or_404(self.get_queryset(request), pk=pk)
-        response = FileResponse(
-            evidence.file.open("rb"),
-            as_attachment=True,
-            filename=evidence.original_name,
-            content_type=evidence.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-        return response
 
 
 @admin.register(ReviewEvent)

@@ -28,6 +28,8 @@ def evidence_download(request, pk):
         content_type=evidence.content_type or "application/octet-stream",
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Even if a browser rendered it, a file could run nothing and reach nothing.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -3,6 +3,7 @@
 import pytest
 from django.db import transaction
 from django.db.models import ProtectedError
+from django.urls import reverse
 
 from clusters.models import Item
 from indicators import workflow
@@ -130,3 +131,19 @@ def test_agency_delete_is_refused_before_any_evidence_is_touched(with_files):
     with pytest.raises(ProtectedError):
         agency.delete()
     assert all(evidence_storage().exists(n) for n in files_of(with_files[0]))
+
+
+def test_admin_delete_of_a_submission_removes_its_files_after_commit(
+    client, with_files, superuser, django_capture_on_commit_callbacks
+):
+    doomed, kept = with_files
+    names = files_of(doomed)
+    client.force_login(superuser)
+    url = reverse("admin:indicators_submission_delete", args=[doomed.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Submission.objects.filter(pk=doomed.pk).exists()
+    storage = evidence_storage()
+    assert not any(storage.exists(n) for n in names)
+    assert all(storage.exists(n) for n in files_of(kept))
