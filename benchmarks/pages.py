@@ -86,6 +86,15 @@ def page_path(page: Page, objects: dict) -> str | None:
 
 def _reverse_any(name: str, submission) -> str | None:
     """Reverse a route whatever its parameters are called, from what a submission knows."""
+    namespace, _, short = name.rpartition(":")
+    resolver = get_resolver()
+    if namespace:
+        if namespace not in resolver.namespace_dict:
+            return None
+        resolver = resolver.namespace_dict[namespace][1]
+    entries = resolver.reverse_dict.getlist(short)
+    if not entries:
+        return None
     item, period, agency = submission.item, submission.period, submission.agency
     values = {
         "pk": [submission.pk],
@@ -109,13 +118,7 @@ def _reverse_any(name: str, submission) -> str | None:
         "slug": [period.region.slug],
         "region_slug": [period.region.slug],
     }
-    namespace, _, short = name.rpartition(":")
-    resolver = get_resolver()
-    if namespace:
-        if namespace not in resolver.namespace_dict:
-            return None
-        resolver = resolver.namespace_dict[namespace][1]
-    for possibilities, *_ in resolver.reverse_dict.getlist(short):
+    for possibilities, *_ in entries:
         for _, params in possibilities:
             choices = [values.get(param, []) for param in params]
             for combination in itertools.product(*choices):

@@ -48,45 +48,49 @@ def environment(database_url: str) -> None:
     )
 
 
-def measure_pages(wrk: str, objects: dict, duration: float) -> list[dict]:
+def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
     from benchmarks.load import fetch_status, gunicorn_serving, wrk_run
     from benchmarks.pages import PAGES, page_path, session_cookie
 
     cookies = {}
     results = []
-    with gunicorn_serving(workers=2) as base:
-        for page in PAGES:
-            entry = {"name": page.name, "user": page.user, "budget": page.budget}
-            results.append(entry)
-            path = page_path(page, objects)
-            entry["path"] = path
-            if path is None:
-                entry.update(status="missing", detail="(no such route yet)")
-                log(f"{page.name}: missing (no route)")
-                continue
-            if page.user and page.user not in cookies:
-                cookies[page.user] = session_cookie(objects[page.user])
-            cookie = cookies.get(page.user)
-            status = fetch_status(base + path, cookie)
-            if status == 404:
-                entry.update(status="missing", detail="(404)")
-                log(f"{page.name} {path}: missing (404)")
-                continue
-            if status != 200:
-                entry.update(status="error", detail=f"(HTTP {status})")
-                log(f"{page.name} {path}: ERROR, answered {status}")
-                continue
-            wrk_run(wrk, base + path, connections=8, seconds=1, cookie=cookie)  # warm up
-            entry.update(status="measured", runs=[])
-            for connections in CONNECTIONS:
+    for page in PAGES:
+        entry = {"name": page.name, "user": page.user, "budget": page.budget}
+        results.append(entry)
+        path = entry["path"] = page_path(page, objects)
+        if path is None:
+            entry.update(status="missing", detail="(no such route yet)")
+            log(f"{page.name}: missing (no route)")
+            continue
+        if page.user and page.user not in cookies:
+            cookies[page.user] = session_cookie(objects[page.user])
+        cookie = cookies.get(page.user)
+        for connections in CONNECTIONS:
+            # A fresh server per run: nothing left queued by the previous run, then warm it.
+            with gunicorn_serving(workers=2) as base:
+                status = fetch_status(base + path, cookie)
+                if status != 200:
+                    break
+                fetch_status(base + path, cookie)
                 run = wrk_run(
                     wrk, base + path, connections=connections, seconds=duration, cookie=cookie
                 )
-                entry["runs"].append(run)
-                log(
-                    f"{page.name} c={connections}: {run['rps']:.0f} req/s, "
-                    f"p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
-                )
+            entry.setdefault("runs", []).append(run)
+            log(
+                f"{page.name} c={connections}: {run['rps']:.0f} req/s, "
+                f"p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
+            )
+            if run["requests"] == 0:
+                log(f"{page.name}: no request finished in {duration} s; higher loads skipped")
+                break
+        if status == 404:
+            entry.update(status="missing", detail="(404)")
+            log(f"{page.name} {path}: missing (404)")
+        elif status != 200:
+            entry.update(status="error", detail=f"(HTTP {status})")
+            log(f"{page.name} {path}: ERROR, answered {status}")
+        else:
+            entry["status"] = "measured"
     floor = {r["connections"]: r["p50_ms"] for r in results[0].get("runs", [])}
     for entry in results:
         for run in entry.get("runs", []):
