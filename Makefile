@@ -48,6 +48,11 @@ lint: install
 	DJANGO_SETTINGS_MODULE=kla_portal.test_settings $(MANAGE) check
 	DJANGO_SETTINGS_MODULE=kla_portal.test_settings $(MANAGE) makemigrations --check --dry-run
 
+# National-scale benchmark (PostgreSQL on 127.0.0.1, wrk): data is generated once and cached.
+# A quick check: make bench BENCH_ARGS="--regions 20 --duration 3"
+bench: install
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .

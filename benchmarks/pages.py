@@ -1,0 +1,129 @@
+"""The pages `make bench` drives, and the signed-in session each one is fetched with.
+
+Pages are a plain list so new ones are one line; a page whose route does not exist yet is
+reported as missing, never as an error.
+"""
+
+import itertools
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, get_resolver, reverse
+
+OPERATOR, VERIFIER, GUGUS_TUGAS = "operator", "verifier", "gugus_tugas"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    path: str | None  # None: found at run time by `locate`
+    user: str | None = None
+    budget: float = 5.0  # allowed p50 as a multiple of the trivial view's, at 8 connections
+    locate: str | None = None
+
+
+PAGES = [
+    Page("trivial", "/bench/trivial", budget=1.0),
+    Page("healthz", "/healthz"),
+    Page("operator home", "/", OPERATOR),
+    Page("operator item", None, OPERATOR, locate="item"),
+    Page("dashboard", "/dashboard/", GUGUS_TUGAS),
+    Page("admin changelist", "/admin/indicators/submission/", VERIFIER, budget=10.0),
+    Page("admin submission", None, VERIFIER, budget=10.0, locate="admin-change"),
+]
+
+
+def sample_objects(region_slug: str = "r0001", agency_code: str = "DINKES") -> dict:
+    """The users and the submission the pages are fetched for: a busy item of one operator."""
+    from django.contrib.auth import get_user_model
+    from django.db.models import Count
+
+    from indicators.models import Submission
+    from indicators.selectors import current_period, region_by_slug
+    from indicators.synthetic import gugus_tugas_username, operator_username, verifier_username
+
+    period = current_period(region_by_slug(region_slug))
+    submission = (
+        Submission.objects.filter(period=period, agency__code=agency_code)
+        .select_related("item", "agency", "period__region")
+        .annotate(files=Count("evidence"))
+        .order_by("-files", "item__code")
+        .first()
+    )
+    users = get_user_model().objects
+    return {
+        "submission": submission,
+        OPERATOR: users.get(username=operator_username(region_slug, agency_code)),
+        VERIFIER: users.get(username=verifier_username(region_slug)),
+        GUGUS_TUGAS: users.get(username=gugus_tugas_username(region_slug)),
+    }
+
+
+def session_cookie(user) -> str:
+    """A signed-in session for `user`, written through Django's own session store."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+
+
+def page_path(page: Page, objects: dict) -> str | None:
+    """The page's URL, or None when the project has no such route yet."""
+    if page.path:
+        return page.path
+    submission = objects["submission"]
+    if page.locate == "admin-change":
+        return reverse("admin:indicators_submission_change", args=[submission.pk])
+    if page.locate == "item":
+        return _reverse_any("indicators:item", submission)
+    raise ValueError(page.locate)
+
+
+def _reverse_any(name: str, submission) -> str | None:
+    """Reverse a route whatever its parameters are called, from what a submission knows."""
+    namespace, _, short = name.rpartition(":")
+    resolver = get_resolver()
+    if namespace:
+        if namespace not in resolver.namespace_dict:
+            return None
+        resolver = resolver.namespace_dict[namespace][1]
+    entries = resolver.reverse_dict.getlist(short)
+    if not entries:
+        return None
+    item, period, agency = submission.item, submission.period, submission.agency
+    values = {
+        "pk": [submission.pk],
+        "id": [submission.pk],
+        "submission": [submission.pk],
+        "submission_id": [submission.pk],
+        "submission_pk": [submission.pk],
+        "code": [item.code],
+        "item": [item.code, item.pk],
+        "item_code": [item.code],
+        "item_id": [item.pk],
+        "item_pk": [item.pk],
+        "year": [period.year],
+        "period": [period.year, period.pk],
+        "period_year": [period.year],
+        "period_id": [period.pk],
+        "agency": [agency.code, agency.pk],
+        "agency_code": [agency.code],
+        "agency_id": [agency.pk],
+        "region": [period.region.slug],
+        "slug": [period.region.slug],
+        "region_slug": [period.region.slug],
+    }
+    for possibilities, *_ in entries:
+        for _, params in possibilities:
+            choices = [values.get(param, []) for param in params]
+            for combination in itertools.product(*choices):
+                try:
+                    return reverse(name, kwargs=dict(zip(params, combination, strict=True)))
+                except NoReverseMatch:
+                    continue
+    return None

@@ -1,0 +1,169 @@
+"""`make bench`: load national synthetic data, serve it with gunicorn, drive pages with wrk.
+
+Usage: .venv/bin/python benchmarks/run.py [--regions 514] [--periods 1] [--duration 5]
+Writes benchmarks/results.md and benchmarks/results.json.
+"""
+
+import argparse
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kla_bench"
+CONNECTIONS = (8, 32)
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def arguments(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--regions", type=int, default=514)
+    parser.add_argument("--periods", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
+    parser.add_argument("--skip-import", action="store_true", help="skip the import benchmark")
+    return parser.parse_args(argv)
+
+
+def environment(database_url: str) -> None:
+    """The environment of both this process and gunicorn: production settings, plain HTTP."""
+    os.environ.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "benchmarks.settings",
+            "DATABASE_URL": database_url,
+            "DEBUG": "off",
+            "HTTPS": "off",
+            "CONN_MAX_AGE": "60",
+            "STATIC_ROOT": str(ROOT / "benchmarks" / ".cache" / "static"),
+        }
+    )
+
+
+def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
+    from benchmarks.load import fetch_status, gunicorn_serving, wrk_run
+    from benchmarks.pages import PAGES, page_path, session_cookie
+
+    cookies = {}
+    results = []
+    for page in PAGES:
+        entry = {"name": page.name, "user": page.user, "budget": page.budget}
+        results.append(entry)
+        path = entry["path"] = page_path(page, objects)
+        if path is None:
+            entry.update(status="missing", detail="(no such route yet)")
+            log(f"{page.name}: missing (no route)")
+            continue
+        if page.user and page.user not in cookies:
+            cookies[page.user] = session_cookie(objects[page.user])
+        cookie = cookies.get(page.user)
+        for connections in CONNECTIONS:
+            # A fresh server per run: nothing left queued by the previous run, then warm it.
+            with gunicorn_serving(workers=2) as base:
+                status = fetch_status(base + path, cookie)
+                if status != 200:
+                    break
+                fetch_status(base + path, cookie)
+                run = wrk_run(
+                    wrk, base + path, connections=connections, seconds=duration, cookie=cookie
+                )
+            entry.setdefault("runs", []).append(run)
+            log(
+                f"{page.name} c={connections}: {run['rps']:.0f} req/s, "
+                f"p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
+            )
+            if run["requests"] == 0:
+                log(f"{page.name}: no request finished in {duration} s; higher loads skipped")
+                break
+        if status == 404:
+            entry.update(status="missing", detail="(404)")
+            log(f"{page.name} {path}: missing (404)")
+        elif status != 200:
+            entry.update(status="error", detail=f"(HTTP {status})")
+            log(f"{page.name} {path}: ERROR, answered {status}")
+        else:
+            entry["status"] = "measured"
+    floor = {r["connections"]: r["p50_ms"] for r in results[0].get("runs", [])}
+    for entry in results:
+        for run in entry.get("runs", []):
+            base_p50 = floor.get(run["connections"])
+            measured = base_p50 and run["requests"]
+            run["ratio_p50"] = round(run["p50_ms"] / base_p50, 2) if measured else None
+    return results
+
+
+def main(argv=None) -> int:
+    args = arguments(argv)
+    database_url = args.database_url or DEFAULT_DATABASE
+    environment(database_url)
+
+    from benchmarks.load import wrk_ensure
+
+    wrk = wrk_ensure(log)
+
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    from benchmarks.dataset import dataset_ensure
+    from benchmarks.importbench import import_bench
+    from benchmarks.pages import sample_objects
+    from benchmarks.report import results_write
+    from indicators.models import Evidence, Submission
+
+    data = dataset_ensure(
+        database_url, regions=args.regions, periods=args.periods, seed=args.seed, log=log
+    )
+    log("collecting static files for the production static storage")
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from django.contrib.sessions.models import Session
+
+    Session.objects.filter(expire_date__lt=datetime.datetime.now(datetime.UTC)).delete()
+
+    objects = sample_objects()
+    pages = measure_pages(wrk, objects, args.duration)
+    imported = None
+    if not args.skip_import:
+        log("import of 10,000 rows against bulk_create")
+        imported = import_bench()
+        log(f"import: {imported['ratio']}x bulk_create")
+    git = ["git", "rev-parse", "--short", "HEAD"]
+    commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: S603,S607
+    results = {
+        "meta": {
+            "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "commit": commit or "unknown",
+            "cpus": os.cpu_count(),
+            "workers": 2,
+            "database": database_url.rsplit("/", 1)[-1],
+            "duration": args.duration,
+            "regions": args.regions,
+            "periods": args.periods,
+            "seed": args.seed,
+            "submissions": Submission.objects.count(),
+            "evidence": Evidence.objects.count(),
+            "users": get_user_model().objects.count(),
+            "generate_seconds": data["generate_seconds"],
+            "cached": data["cached"],
+        },
+        "pages": pages,
+        "import": imported,
+    }
+    json_path, md_path = results_write(results)
+    log(f"wrote {md_path.relative_to(ROOT)} and {json_path.relative_to(ROOT)}")
+    print(md_path.read_text())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

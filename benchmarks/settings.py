@@ -1,0 +1,18 @@
+"""Bench-only settings: production settings served over plain HTTP with a trivial view added.
+
+Only `make bench` uses this module, so production never has the `/bench/trivial` route.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
+os.environ.setdefault("DEBUG", "off")
+os.environ.setdefault("HTTPS", "off")
+os.environ.setdefault("CONN_MAX_AGE", "60")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
+os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kla_bench")
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+from kla_portal.settings import *  # noqa: E402,F403
+
+ROOT_URLCONF = "benchmarks.urls"

@@ -1,0 +1,416 @@
+"""Synthetic national data for benchmarks: any number of regions, deterministic for a seed.
+
+Each region draws from its own random stream seeded by (seed, region number), so a region's
+data does not depend on how many regions are made in one run: generating 3 regions and then 10
+gives the same rows as generating 10 at once. Rows are written with `bulk_create` a chunk of
+regions at a time (a constant number of queries per chunk, never one per row) and without
+audit history, which synthetic rows do not need.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX, make_password
+from django.db import transaction
+
+from clusters.models import CategoryBand, Framework, Item
+from clusters.selectors import framework_items
+from indicators import roles
+from indicators.demo import RETURN_NOTES, _answer, _csv
+from indicators.models import (
+    Agency,
+    Assignment,
+    Evidence,
+    Kecamatan,
+    OfficialResult,
+    Period,
+    Region,
+    ReviewEvent,
+    Submission,
+)
+
+CHUNK = 50  # regions per round of inserts: bounds memory, keeps queries per region tiny
+BATCH = 2000
+EXTRA_ITEMS_PER_AGENCY = 6  # generated agencies answer a few items each, as small OPD do
+STATUS = Submission.Status
+ACTION = ReviewEvent.Action
+EVIDENCE_KINDS = [
+    (Evidence.Kind.DOCUMENT, "application/pdf", "pdf"),
+    (Evidence.Kind.PHOTO, "image/jpeg", "jpg"),
+    (
+        Evidence.Kind.SPREADSHEET,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "xlsx",
+    ),
+]
+PROVINCES = 38
+
+
+class SyntheticError(Exception):
+    """The data set cannot be generated as asked."""
+
+
+@dataclass
+class SyntheticReport:
+    created_regions: list[str] = field(default_factory=list)
+    skipped_regions: list[str] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def region_slug(number: int) -> str:
+    return f"r{number:04d}"
+
+
+def operator_username(region: str, agency_code: str) -> str:
+    return f"{region}.operator.{agency_code.lower()}"
+
+
+def verifier_username(region: str) -> str:
+    return f"{region}.verifikator"
+
+
+def gugus_tugas_username(region: str) -> str:
+    return f"{region}.gugustugas"
+
+
+def synthetic_generate(
+    *,
+    regions: int,
+    periods: int = 1,
+    seed: int = 1,
+    framework: Framework,
+    year: int,
+    agencies: int = 40,
+    password: str | None = None,
+) -> SyntheticReport:
+    """Create regions r0001..rNNNN with their data; regions that already exist are skipped."""
+    if regions < 1 or periods < 1:
+        raise SyntheticError("--regions dan --periods harus paling sedikit 1.")
+    if agencies < 3:
+        raise SyntheticError("--agencies harus paling sedikit 3 (DP3AKB, BAPPEDA, satu OPD).")
+    items = list(framework_items(framework))
+    if not items:
+        raise SyntheticError(
+            f"Instrumen {framework} belum berisi butir: jalankan dulu 'manage.py load_framework'."
+        )
+    slugs = [region_slug(n) for n in range(1, regions + 1)]
+    existing = set(Region.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    report = SyntheticReport(skipped_regions=sorted(existing))
+    plan = _Context(
+        seed=seed,
+        framework=framework,
+        items=items,
+        years=list(range(year - periods + 1, year + 1)),
+        agency_rows=_agency_rows(agencies),
+        groups=roles.roles_ensure_groups(),
+        bands=list(CategoryBand.objects.filter(framework=framework).order_by("-min_total")),
+        password=_password_hash(password, seed),
+        demo_codes={row["code"] for row in _csv("agencies.csv")},
+    )
+    todo = [n for n in range(1, regions + 1) if region_slug(n) not in existing]
+    counts = dict.fromkeys(_Rows.NAMES, 0)
+    with transaction.atomic(), _fixed_timestamps():
+        for start in range(0, len(todo), CHUNK):
+            rows = _Rows()
+            for number in todo[start : start + CHUNK]:
+                _plan_region(plan, rows, number)
+            rows.insert()
+            for name in _Rows.NAMES:
+                counts[name] += len(getattr(rows, name))
+            report.created_regions.extend(r.slug for r in rows.regions)
+    report.counts = counts
+    return report
+
+
+@dataclass
+class _Context:
+    seed: int
+    framework: Framework
+    items: list[Item]
+    years: list[int]
+    agency_rows: list[dict]
+    groups: dict
+    bands: list[CategoryBand]
+    password: str
+    demo_codes: set[str]
+
+
+class _Rows:
+    """Unsaved rows of a chunk of regions, inserted parents first so keys flow to children."""
+
+    NAMES = (
+        "regions",
+        "kecamatan",
+        "agencies",
+        "users",
+        "user_groups",
+        "members",
+        "assignments",
+        "periods",
+        "submissions",
+        "evidence",
+        "events",
+        "results",
+    )
+
+    def __init__(self):
+        for name in self.NAMES:
+            setattr(self, name, [])
+
+    def insert(self):
+        user_model = get_user_model()
+        models = {
+            "regions": Region,
+            "kecamatan": Kecamatan,
+            "agencies": Agency,
+            "users": user_model,
+            "user_groups": user_model.groups.through,
+            "members": Agency.members.through,
+            "assignments": Assignment,
+            "periods": Period,
+            "submissions": Submission,
+            "evidence": Evidence,
+            "events": ReviewEvent,
+            "results": OfficialResult,
+        }
+        for name in self.NAMES:
+            models[name].objects.bulk_create(getattr(self, name), batch_size=BATCH)
+
+
+def _agency_rows(count: int) -> list[dict]:
+    demo = _csv("agencies.csv")
+    rows = demo[:count]
+    for number in range(len(rows) + 1, count + 1):
+        rows.append(
+            {
+                "code": f"OPD{number:02d}",
+                "name": f"Perangkat Daerah Sintetis {number:02d}",
+                "short_name": f"OPD {number:02d}",
+            }
+        )
+    return rows
+
+
+def _password_hash(password: str | None, seed: int) -> str:
+    """One hash for every synthetic user (hashing per user would take hours at national size)."""
+    if password is None:
+        return f"{UNUSABLE_PASSWORD_PREFIX}synthetic"  # nobody logs in without --password
+    # A salt from the seed keeps two runs identical; these accounts only exist for benchmarks.
+    return make_password(password, salt=f"synthetic{seed}")
+
+
+@contextlib.contextmanager
+def _fixed_timestamps():
+    """Let synthetic submissions keep their drawn times instead of `auto_now` stamping now."""
+    fields = [Submission._meta.get_field("created_at"), Submission._meta.get_field("updated_at")]
+    saved = [(f.auto_now, f.auto_now_add) for f in fields]
+    for f in fields:
+        f.auto_now = f.auto_now_add = False
+    try:
+        yield
+    finally:
+        for f, (auto_now, auto_now_add) in zip(fields, saved, strict=True):
+            f.auto_now, f.auto_now_add = auto_now, auto_now_add
+
+
+def _moment(rng: random.Random, year: int, after: datetime.datetime | None = None):
+    start = after or datetime.datetime(year, 1, 2, 8, tzinfo=datetime.UTC)
+    return start + datetime.timedelta(minutes=rng.randint(30, 60 * 24 * 20))
+
+
+def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
+    rng = random.Random(f"{ctx.seed}:{number}")
+    slug = region_slug(number)
+    kind = "Kota" if rng.random() < 0.19 else "Kabupaten"  # 98 kota among 514
+    region = Region(
+        slug=slug,
+        name=f"{kind} Sintetis {number:04d}",
+        province=f"Provinsi Sintetis {(number - 1) % PROVINCES + 1:02d}",
+    )
+    rows.regions.append(region)
+    for k in range(1, rng.randint(5, 20) + 1):
+        rows.kecamatan.append(
+            Kecamatan(
+                region=region,
+                code=f"{slug}-{k:02d}",
+                name=f"Kecamatan {k:02d} {slug}",
+                kelurahan_count=rng.randint(4, 20),
+            )
+        )
+    agencies = {}
+    for row in ctx.agency_rows:
+        agency = Agency(
+            region=region, code=row["code"], name=row["name"], short_name=row["short_name"]
+        )
+        agencies[row["code"]] = agency
+        rows.agencies.append(agency)
+    joined = datetime.datetime(ctx.years[0], 1, 1, tzinfo=datetime.UTC)
+    operators = {
+        code: _user(ctx, rows, operator_username(slug, code), roles.OPERATOR, agency, joined)
+        for code, agency in agencies.items()
+    }
+    verifier = _user(
+        ctx, rows, verifier_username(slug), roles.VERIFIER, agencies["DP3AKB"], joined, staff=True
+    )
+    _user(ctx, rows, gugus_tugas_username(slug), roles.GUGUS_TUGAS, agencies["BAPPEDA"], joined)
+
+    pairs = [
+        (agencies[code], item)
+        for item in ctx.items
+        for code in item.agency_codes
+        if code in agencies
+    ]
+    for code, agency in agencies.items():
+        if code not in ctx.demo_codes:
+            pairs.extend((agency, item) for item in rng.sample(ctx.items, EXTRA_ITEMS_PER_AGENCY))
+    rows.assignments.extend(Assignment(agency=agency, item=item) for agency, item in pairs)
+
+    for year in ctx.years:
+        locked = year != ctx.years[-1]
+        period = Period(
+            region=region,
+            framework=ctx.framework,
+            year=year,
+            opens_on=datetime.date(year, 1, 2),
+            closes_on=datetime.date(year, 12, 31),
+            locked=locked,
+        )
+        rows.periods.append(period)
+        for agency, item in pairs:
+            _plan_submission(
+                rng, rows, period, agency, item, operators[agency.code], verifier, locked
+            )
+        if locked:
+            rows.results.append(_official_result(ctx, rng, period))
+
+
+def _user(ctx, rows, username, group, agency, joined, staff=False):
+    user = get_user_model()(
+        username=username,
+        email=f"{username}@example.invalid",
+        password=ctx.password,
+        is_staff=staff,
+        date_joined=joined,
+    )
+    rows.users.append(user)
+    rows.user_groups.append(get_user_model().groups.through(user=user, group=ctx.groups[group]))
+    rows.members.append(Agency.members.through(agency=agency, user=user))
+    return user
+
+
+def _status(rng: random.Random, locked: bool) -> str | None:
+    roll = rng.random()
+    if locked:  # a finished year: nearly all approved, a few left hanging at the deadline
+        return (
+            STATUS.APPROVED if roll < 0.92 else STATUS.RETURNED if roll < 0.96 else STATUS.SUBMITTED
+        )
+    if roll < 0.02:
+        return None  # not started yet
+    if roll < 0.57:
+        return STATUS.APPROVED
+    if roll < 0.74:
+        return STATUS.SUBMITTED
+    if roll < 0.82:
+        return STATUS.RETURNED
+    return STATUS.DRAFT
+
+
+def _plan_submission(rng, rows, period, agency, item, operator, verifier, locked):
+    status = _status(rng, locked)
+    if status is None:
+        return
+    created = _moment(rng, period.year)
+    submission = Submission(
+        agency=agency,
+        item=item,
+        period=period,
+        status=status,
+        narrative=f"Data {agency.short_name} tahun {period.year}.",
+        created_at=created,
+        updated_by=operator,
+        **_answer(item, rng),
+    )
+    events = []
+    when = created
+    if status != STATUS.DRAFT:
+        if status == STATUS.APPROVED and rng.random() < 0.2:  # one round of corrections first
+            when = _moment(rng, period.year, when)
+            events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
+            events.append(
+                (
+                    ACTION.RETURNED,
+                    STATUS.SUBMITTED,
+                    STATUS.RETURNED,
+                    verifier,
+                    rng.choice(RETURN_NOTES),
+                )
+            )
+            events.append((ACTION.SUBMITTED, STATUS.RETURNED, STATUS.SUBMITTED, operator, ""))
+        else:
+            events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
+        if status == STATUS.APPROVED:
+            events.append((ACTION.APPROVED, STATUS.SUBMITTED, STATUS.APPROVED, verifier, ""))
+        elif status == STATUS.RETURNED:
+            note = rng.choice(RETURN_NOTES)
+            events.append((ACTION.RETURNED, STATUS.SUBMITTED, STATUS.RETURNED, verifier, note))
+    for action, from_status, to_status, actor, note in events:
+        when = _moment(rng, period.year, when)
+        if action == ACTION.SUBMITTED:
+            submission.submitted_at = when
+        rows.events.append(
+            ReviewEvent(
+                submission=submission,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                actor=actor,
+                note=note,
+                created_at=when,
+            )
+        )
+    submission.version = len(events) + 1
+    submission.updated_at = when
+    rows.submissions.append(submission)
+
+    # About two files per submission on average, as the national estimate assumes.
+    low, high = {STATUS.APPROVED: (1, 4), STATUS.DRAFT: (0, 2)}.get(status, (1, 3))
+    for n in range(1, rng.randint(low, high) + 1):
+        kind, content_type, suffix = rng.choice(EVIDENCE_KINDS)
+        digest = f"{rng.getrandbits(256):064x}"
+        name = f"{item.code}_{agency.code}_{period.year}_{n}.{suffix}"
+        rows.evidence.append(
+            Evidence(
+                submission=submission,
+                # A name only: synthetic evidence has no file body in storage.
+                file=f"evidence/synthetic/{period.region.slug}/{digest[:32]}.{suffix}",
+                original_name=name,
+                title=f"{item.code} {agency.short_name} {period.year} ({n})",
+                kind=kind,
+                content_type=content_type,
+                size=rng.randint(20_000, 5_000_000),
+                sha256=digest,
+                uploaded_by=operator,
+                uploaded_at=_moment(rng, period.year, created),
+            )
+        )
+
+
+def _official_result(ctx: _Context, rng: random.Random, period: Period) -> OfficialResult:
+    self_assessment = Decimal(rng.randint(70_000, 98_000)) / 100
+    administrative = self_assessment - Decimal(rng.randint(0, 12_000)) / 100
+    final = administrative - Decimal(rng.randint(0, 5_000)) / 100
+    category = next((b.name for b in ctx.bands if final >= b.min_total), "")
+    return OfficialResult(
+        period=period,
+        self_assessment=self_assessment,
+        administrative_verification=administrative,
+        final_score=final,
+        category=category,
+        decree=f"Keputusan Menteri PPPA tentang Penghargaan KLA {period.year} (sintetis)",
+    )

@@ -1,0 +1,58 @@
+"""The `make bench` harness: its trivial route stays out of production, budgets are judged right."""
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from benchmarks.pages import PAGES, Page, page_path
+from benchmarks.report import budgets
+
+
+def test_production_has_no_trivial_bench_route(client):
+    with pytest.raises(NoReverseMatch):
+        reverse("bench-trivial")
+    assert client.get("/bench/trivial").status_code in (302, 404)
+
+
+def test_bench_urls_add_the_trivial_view_beside_the_portal(client, settings, db):
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    response = client.get("/bench/trivial")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert client.get("/healthz").status_code == 200
+
+
+def test_the_trivial_view_is_the_first_page_and_every_page_has_a_budget():
+    assert PAGES[0].path == "/bench/trivial"
+    assert all(page.budget >= 1 for page in PAGES)
+
+
+def test_a_route_that_does_not_exist_yet_has_no_path():
+    assert page_path(Page("nothing", None, locate="item"), {"submission": object()}) is None
+
+
+def _run(connections, ratio, errors=0):
+    return {"connections": connections, "ratio_p50": ratio, "errors": errors}
+
+
+def test_budgets_are_judged_at_eight_connections_and_errors_count():
+    results = {
+        "pages": [
+            {"name": "trivial", "status": "measured", "budget": 1, "runs": [_run(8, 1.0)]},
+            {
+                "name": "fast",
+                "status": "measured",
+                "budget": 5,
+                "runs": [_run(8, 4.9), _run(32, 9)],
+            },
+            {"name": "slow", "status": "measured", "budget": 5, "runs": [_run(8, 5.1, errors=2)]},
+            {"name": "later", "status": "missing", "budget": 5},
+        ],
+        "import": {"rows": 10, "ratio": 6.0, "budget": 5.0},
+    }
+    met = {check["budget"]: check["met"] for check in budgets(results)}
+    assert met == {
+        "fast p50 <= 5x trivial at c=8": True,
+        "slow p50 <= 5x trivial at c=8": False,
+        "import of 10 rows <= 5x bulk_create": False,
+        "zero errors": False,
+    }
