@@ -58,10 +58,6 @@ def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
         entry = {"name": page.name, "user": page.user, "budget": page.budget}
         results.append(entry)
         path = entry["path"] = page_path(page, objects)
-        if path is None:
-            entry.update(status="missing", detail="(no such route yet)")
-            log(f"{page.name}: missing (no route)")
-            continue
         if page.user and page.user not in cookies:
             cookies[page.user] = session_cookie(objects[page.user])
         cookie = cookies.get(page.user)
@@ -83,10 +79,7 @@ def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
             if run["requests"] == 0:
                 log(f"{page.name}: no request finished in {duration} s; higher loads skipped")
                 break
-        if status == 404:
-            entry.update(status="missing", detail="(404)")
-            log(f"{page.name} {path}: missing (404)")
-        elif status != 200:
+        if status != 200:
             entry.update(status="error", detail=f"(HTTP {status})")
             log(f"{page.name} {path}: ERROR, answered {status}")
         else:

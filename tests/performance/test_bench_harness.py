@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from benchmarks.pages import PAGES, Page, page_path
+from benchmarks.pages import PAGES
 from benchmarks.report import budgets
 
 
@@ -24,10 +24,6 @@ def test_bench_urls_add_the_trivial_view_beside_the_portal(client, settings, db)
 def test_the_trivial_view_is_the_first_page_and_every_page_has_a_budget():
     assert PAGES[0].path == "/bench/trivial"
     assert all(page.budget >= 1 for page in PAGES)
-
-
-def test_a_route_that_does_not_exist_yet_has_no_path():
-    assert page_path(Page("nothing", None, locate="item"), {"submission": object()}) is None
 
 
 def _run(connections, ratio, errors=0):
