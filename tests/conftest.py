@@ -1,14 +1,36 @@
 """Shared fixtures: the bundled framework, the demo city, and the four kinds of visitor."""
 
+import hashlib
+
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 
+from clusters.models import Item
 from clusters.services import bundled_editions, framework_load
-from indicators import roles
+from indicators import roles, workflow
 from indicators.demo import demo_seed
-from indicators.models import Agency, Region
+from indicators.models import Agency, Evidence, Region
 
 PASSWORD = "correct horse battery staple"
+PDF = b"%PDF-1.4\n% Portal KLA test evidence\n%%EOF\n"
+
+
+def attach_evidence(
+    submission, *, name="bukti.pdf", content=PDF, content_type="application/pdf"
+) -> Evidence:
+    """An Evidence row whose file is saved through the model field, as uploads are."""
+    evidence = Evidence(
+        submission=submission,
+        original_name=name,
+        title=name,
+        kind=Evidence.Kind.PHOTO if content_type.startswith("image/") else Evidence.Kind.DOCUMENT,
+        content_type=content_type,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+    evidence.file.save(name, ContentFile(content), save=True)
+    return evidence
 
 
 @pytest.fixture
@@ -71,3 +93,17 @@ def other_region(framework):
     user.groups.add(roles.roles_ensure_groups()[roles.VERIFIER])
     agency.members.add(user)
     return region
+
+
+@pytest.fixture
+def draft(demo, operator):
+    """Dinkes's draft answer (95 of 100) to III.12.a in the open period."""
+    agency = Agency.objects.get(code="DINKES")
+    item = Item.objects.get(code="III.12.a")
+    submission = workflow.submission_for(agency=agency, item=item, period=demo.period)
+    return workflow.submission_save(
+        submission=submission,
+        values={"numerator": 95, "denominator": 100},
+        actor=operator,
+        version=None,
+    )

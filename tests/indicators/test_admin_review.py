@@ -3,7 +3,6 @@
 import threading
 
 import pytest
-from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -18,6 +17,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
+from tests.conftest import attach_evidence
 
 CHANGELIST = "/admin/indicators/submission/"
 PNG = (
@@ -41,18 +41,7 @@ def make_submission(period, agency_code, item_code, status="submitted", **values
 
 
 def attach(submission, name="bukti.png", content=PNG, content_type="image/png"):
-    evidence = Evidence(
-        submission=submission,
-        original_name=name,
-        title=name,
-        kind="photo" if content_type.startswith("image/") else "document",
-        content_type=content_type,
-        size=len(content),
-        sha256="0" * 64,
-    )
-    evidence.file.save(name, ContentFile(content), save=False)
-    evidence.save()
-    return evidence
+    return attach_evidence(submission, name=name, content=content, content_type=content_type)
 
 
 def post_action(client, action, submissions, versions=None, **extra):

@@ -3,37 +3,10 @@
 import datetime
 
 import pytest
-from django.core.files.base import ContentFile
 
-from clusters.models import Item
 from indicators import workflow
-from indicators.models import Agency, Evidence, Period, ReviewEvent, Submission
-
-
-@pytest.fixture
-def draft(demo, operator):
-    agency = Agency.objects.get(code="DINKES")
-    item = Item.objects.get(code="III.12.a")
-    submission = workflow.submission_for(agency=agency, item=item, period=demo.period)
-    return workflow.submission_save(
-        submission=submission,
-        values={"numerator": 95, "denominator": 100},
-        actor=operator,
-        version=None,
-    )
-
-
-def attach(submission):
-    evidence = Evidence(
-        submission=submission,
-        original_name="a.pdf",
-        kind="document",
-        content_type="application/pdf",
-        size=4,
-        sha256="0" * 64,
-    )
-    evidence.file.save("a.pdf", ContentFile(b"%PDF"), save=False)
-    evidence.save()
+from indicators.models import Period, ReviewEvent, Submission
+from tests.conftest import attach_evidence as attach
 
 
 def test_submit_needs_required_evidence(draft, operator):

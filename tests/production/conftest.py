@@ -6,12 +6,10 @@ import uuid
 
 import pytest
 import redis
-from django.core.files.base import ContentFile
 
-from clusters.models import Item
-from indicators import workflow
-from indicators.models import Agency, Evidence
+from indicators.models import Evidence
 from kla_portal.settings import redis_caches
+from tests.conftest import PDF, attach_evidence
 
 REDIS_URL = os.environ.get("KLA_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
 
@@ -49,32 +47,5 @@ def redis_cache(settings, redis_url):
         client.delete(key)
 
 
-@pytest.fixture
-def draft(demo, operator):
-    """Dinkes's draft answer (95 of 100) to III.12.a in the open period."""
-    agency = Agency.objects.get(code="DINKES")
-    item = Item.objects.get(code="III.12.a")
-    submission = workflow.submission_for(agency=agency, item=item, period=demo.period)
-    return workflow.submission_save(
-        submission=submission,
-        values={"numerator": 95, "denominator": 100},
-        actor=operator,
-        version=None,
-    )
-
-
-PDF = b"%PDF-1.4\n% Portal KLA test evidence\n%%EOF\n"
-
-
 def evidence_for(submission, content=PDF) -> Evidence:
-    """An Evidence row whose file is saved through the model field, as uploads are."""
-    evidence = Evidence(
-        submission=submission,
-        original_name="sk-gugus-tugas.pdf",
-        kind=Evidence.Kind.DOCUMENT,
-        content_type="application/pdf",
-        size=len(content),
-        sha256="0" * 64,
-    )
-    evidence.file.save("sk-gugus-tugas.pdf", ContentFile(content), save=True)
-    return evidence
+    return attach_evidence(submission, name="sk-gugus-tugas.pdf", content=content)
