@@ -3,10 +3,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+MO := locale/en/LC_MESSAGES/django.mo
 
-.PHONY: install run serve test lint format bench
+.PHONY: install run serve test lint format bench messages
 
-install: $(STAMP)
+install: $(STAMP) $(MO)
 
 # Reinstall only when the dependency list changes, so every target can depend on it cheaply.
 $(STAMP): pyproject.toml
@@ -17,6 +18,19 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet 'setuptools>=68,<81' wheel
 	$(BIN)/pip install --quiet --no-build-isolation -e '.[test]'
 	touch $(STAMP)
+
+# The English catalogue is compiled here, not committed, and remade only when its .po changes.
+# Without msgfmt (Debian's gettext) the portal still runs, but English pages stay Indonesian.
+$(MO): locale/en/LC_MESSAGES/django.po
+	@if command -v msgfmt >/dev/null; then echo "msgfmt --check -o $@ $<"; msgfmt --check -o $@ $<; \
+	else echo "!!! WARNING: msgfmt not found, English is NOT compiled and falls back to Indonesian." \
+	  "Install it with: apt-get install gettext" >&2; fi
+
+# Refresh the English catalogue from the source after marking new strings, then translate every
+# new or fuzzy entry in the .po (tests/test_i18n.py fails until none is left).
+messages: install
+	DJANGO_SETTINGS_MODULE=kla_portal.test_settings $(MANAGE) makemessages -l en --no-obsolete \
+	  --ignore='.venv/*' --ignore='benchmarks/*' --ignore='tests/*' --ignore='test-artifacts/*'
 
 run: install
 	DEBUG=on $(MANAGE) migrate --noinput

@@ -10,6 +10,9 @@
   var numerator = document.getElementById("id_numerator");
   var denominator = document.getElementById("id_denominator");
   if (!output || !numerator || !denominator) { return; }
+  var decimals = new Intl.NumberFormat(document.documentElement.lang || "id", {
+    minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false
+  });
   function number(input) {
     var text = input.value.replace(/\s/g, "").replace(",", ".");
     return /^\d+(\.\d*)?$|^\.\d+$/.test(text) ? parseFloat(text) : NaN;
@@ -17,8 +20,9 @@
   function update() {
     var n = number(numerator), d = number(denominator);
     if (isNaN(n) || isNaN(d) || d <= 0) { output.textContent = "—"; return; }
-    output.textContent = (n * 100 / d).toFixed(2).replace(".", ",") + "%" +
-      (n > d ? " (pembilang > penyebut)" : "");
+    // The page's language decides the decimal mark, as the server's own number does.
+    output.textContent = decimals.format(n * 100 / d) + "%" +
+      (n > d ? " " + output.dataset.overLabel : "");
   }
   numerator.addEventListener("input", update);
   denominator.addEventListener("input", update);

@@ -1,0 +1,183 @@
+"""English is available: the catalogue covers every string, and a visitor who picks it reads it."""
+
+import ast
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from indicators.models import Agency, Submission
+from indicators.views.workspace import item_url
+
+ROOT = Path(__file__).resolve().parents[1]
+PO = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
+MO = PO.with_suffix(".mo")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|\{\{.*?\}\}|</?\w+>")
+# Words the Indonesian interface shows on these pages; none may survive in English (whole words:
+# the framework's own names, such as "Lingkungan Keluarga", stay Indonesian data).
+INDONESIAN = re.compile(r"\b(Beranda|Keluar|Ganti|Periode|Diajukan|Disetujui|Dikembalikan)\b")
+
+
+def po_entries(path=PO):
+    """The catalogue's entries as dicts (msgctxt, msgid, msgid_plural, msgstr[n], flags)."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        entry, field = {"flags": set()}, None
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                entry["flags"] |= {flag.strip() for flag in line[2:].split(",")}
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                entry[field] += ast.literal_eval(line)
+            else:
+                field, _, text = line.partition(" ")
+                entry[field] = ast.literal_eval(text)
+        if entry.get("msgid"):
+            entries.append(entry)
+    return entries
+
+
+def translations(entry):
+    """(source, translation) pairs of one entry: one, or one per plural form."""
+    if "msgid_plural" in entry:
+        return [(entry["msgid"], entry["msgstr[0]"]), (entry["msgid_plural"], entry["msgstr[1]"])]
+    return [(entry["msgid"], entry["msgstr"])]
+
+
+@pytest.fixture
+def compiled_catalogue():
+    """Fail, not skip, when the English catalogue was not compiled: English would be Indonesian."""
+    if not MO.exists():
+        pytest.fail(f"{MO.relative_to(ROOT)} is missing: run `make install` to compile it")
+    if MO.stat().st_mtime < PO.stat().st_mtime:
+        pytest.fail(f"{MO.relative_to(ROOT)} is older than its .po: run `make install`")
+
+
+def need(tool):
+    path = shutil.which(tool)
+    if not path:
+        pytest.fail(f"{tool} not found: install Debian's gettext (apt-get install gettext)")
+    return path
+
+
+def test_english_catalogue_compiles_without_errors(tmp_path):
+    msgfmt = need("msgfmt")
+    result = subprocess.run(  # noqa: S603 - Debian's msgfmt on our own catalogue
+        [msgfmt, "--check", "-o", str(tmp_path / "django.mo"), str(PO)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+
+
+def test_every_english_entry_is_translated_and_none_is_fuzzy():
+    entries = po_entries()
+    assert len(entries) > 300
+    untranslated = [e["msgid"] for e in entries for _, text in translations(e) if not text]
+    fuzzy = [e["msgid"] for e in entries if "fuzzy" in e["flags"]]
+    assert untranslated == []
+    assert fuzzy == []
+
+
+def test_english_keeps_every_placeholder_and_tag_of_the_indonesian():
+    broken = [
+        (source, text)
+        for entry in po_entries()
+        for source, text in translations(entry)
+        if sorted(PLACEHOLDER.findall(source)) != sorted(PLACEHOLDER.findall(text))
+    ]
+    assert broken == []
+
+
+def test_english_catalogue_has_every_string_marked_in_the_source(tmp_path):
+    """A fresh `makemessages` over a copy of the code finds no msgid the catalogue lacks."""
+    need("xgettext")
+    for entry in ROOT.iterdir():
+        is_code = (entry / "__init__.py").exists() or entry.name == "templates"
+        if entry.is_dir() and is_code and entry.name not in {"tests", "benchmarks"}:
+            shutil.copytree(entry, tmp_path / entry.name, ignore=shutil.ignore_patterns("*.pyc"))
+    shutil.copy(ROOT / "manage.py", tmp_path)
+    subprocess.run(
+        [sys.executable, "manage.py", "makemessages", "-l", "en", "--verbosity", "0"],
+        cwd=tmp_path,
+        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "kla_portal.test_settings"},
+        check=True,
+    )
+
+    def keys(path):
+        return {(e.get("msgctxt"), e["msgid"]) for e in po_entries(path)}
+
+    fresh = keys(tmp_path / "locale" / "en" / "LC_MESSAGES" / "django.po")
+    missing = sorted(fresh - keys(PO), key=str)
+    assert missing == [], "run `make messages`, then translate the new entries in the .po"
+
+
+def choose_english(client, next_url="/"):
+    response = client.post("/i18n/setlang/", {"language": "en", "next": next_url})
+    assert response.status_code == 302
+
+
+def assert_english(html, *english):
+    assert '<html lang="en">' in html
+    for text in english:
+        assert text in html
+    assert INDONESIAN.findall(html) == []
+
+
+@pytest.mark.django_db
+def test_a_new_visitor_reads_the_login_page_in_indonesian(client, compiled_catalogue):
+    html = client.get("/accounts/login/").content.decode()
+    assert '<html lang="id">' in html
+    assert "Masuk ke Portal KLA" in html
+    assert "Sign in" not in html
+
+
+@pytest.mark.django_db
+def test_login_page_is_english_after_choosing_english(client, compiled_catalogue):
+    choose_english(client, "/accounts/login/")
+    html = client.get("/accounts/login/").content.decode()
+    assert_english(html, "Sign in to the KLA Portal", "Username", "Password", "Change")
+    assert "Masuk" not in html
+
+
+def test_operator_home_stays_indonesian_without_a_choice(client, demo_with_values, operator):
+    client.force_login(operator)
+    html = client.get("/").content.decode()
+    assert "Diajukan" in html
+    assert "Submitted" not in html
+
+
+def test_operator_home_is_english_after_choosing_english(
+    client, demo_with_values, operator, compiled_catalogue
+):
+    client.force_login(operator)
+    choose_english(client)
+    html = client.get("/").content.decode()
+    assert_english(html, "Sign out", "Submitted", "to fill in", "Items assigned to the OPD")
+    assert "perlu diisi" not in html
+
+
+def test_item_page_is_english_after_choosing_english(
+    client, demo_with_values, operator, compiled_catalogue
+):
+    agency = Agency.objects.get(code="DINKES")
+    submission = Submission.objects.filter(agency=agency, status="submitted").first()
+    client.force_login(operator)
+    choose_english(client)
+    html = client.get(item_url(agency, submission.item.code)).content.decode()
+    assert_english(html, "About this item", "Review history", "Submitted", "Answer")
+    assert "Riwayat tinjauan" not in html
+
+
+def test_dashboard_is_english_after_choosing_english(
+    client, demo_with_values, gugus_tugas, compiled_catalogue
+):
+    client.force_login(gugus_tugas)
+    choose_english(client, "/dashboard/")
+    html = client.get("/dashboard/").content.decode()
+    assert_english(html, "KLA Gugus Tugas dashboard", "Self-assessment", "Submitted", "Approved")
+    assert "Penilaian mandiri" not in html
