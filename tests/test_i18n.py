@@ -181,3 +181,12 @@ def test_dashboard_is_english_after_choosing_english(
     html = client.get("/dashboard/").content.decode()
     assert_english(html, "KLA Gugus Tugas dashboard", "Self-assessment", "Submitted", "Approved")
     assert "Penilaian mandiri" not in html
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client):
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Masuk ke Portal KLA" in page.content.decode()
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="id")
+    assert "Masuk ke Portal KLA" not in page.content.decode()
