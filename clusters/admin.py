@@ -1,15 +1,16 @@
 """Admin pages to edit the framework and copy an edition forward."""
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.forms import FrameworkCopyForm
 from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
 from clusters.services import framework_copy
+from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
 
 class CategoryBandInline(admin.TabularInline):
@@ -24,7 +25,7 @@ class ClusterInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(SimpleHistoryAdmin):
+class FrameworkAdmin(ReadOnlyHistoryAdmin):
     list_display = ["name", "code", "year"]
     inlines = [CategoryBandInline, ClusterInline]
     change_form_template = "admin/clusters/framework/change_form.html"
@@ -41,7 +42,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
     def copy_view(self, request, pk):
         if not self.has_add_permission(request):
-            raise PermissionError
+            raise PermissionDenied
         source = get_object_or_404(Framework, pk=pk)
         form = FrameworkCopyForm(
             request.POST or None,
@@ -62,7 +63,7 @@ class FrameworkAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "framework", "max_points"]
     list_filter = ["framework"]
 
@@ -73,7 +74,7 @@ class ItemInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SimpleHistoryAdmin):
+class IndicatorAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "cluster", "max_points"]
     list_filter = ["cluster__framework", "cluster"]
     search_fields = ["code", "name"]
@@ -82,7 +83,7 @@ class IndicatorAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(SimpleHistoryAdmin):
+class ItemAdmin(ReadOnlyHistoryAdmin):
     list_display = ["code", "name", "kind", "rule", "weight", "evidence_required"]
     list_filter = ["indicator__cluster__framework", "kind", "rule", "indicator__cluster"]
     search_fields = ["code", "name"]

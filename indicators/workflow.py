@@ -115,6 +115,9 @@ def _transition(
     sources, target = TRANSITIONS[action]
     if action in NOTE_REQUIRED and not note.strip():
         raise WorkflowError("Catatan wajib diisi agar OPD tahu apa yang harus diperbaiki.")
+    if "\x00" in note:
+        # PostgreSQL refuses NUL in text; the admin's review buttons post the note unvalidated.
+        raise WorkflowError("Catatan berisi karakter NUL yang tidak diizinkan.")
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
     if submission.status not in sources:

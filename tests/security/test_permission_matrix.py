@@ -1,0 +1,213 @@
+"""Every URL of the project, for every kind of visitor, answers as the matrix says."""
+
+from pathlib import Path
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from clusters.models import Cluster, Framework, Indicator, Item
+from indicators.models import (
+    Agency,
+    Assignment,
+    Evidence,
+    OfficialResult,
+    Period,
+    Region,
+    Submission,
+)
+from tests.security.permission_matrix import (
+    KNOWN_HOLES,
+    MATRIX,
+    POST_MATRIX,
+    ROLES,
+)
+from tests.security.urlwalk import admin_model, fill, outcome, url_routes
+
+USERNAMES = {
+    "operator_a": "operator.dinkes",
+    "operator_b": "operator.disdik",
+    "verifier": "verifikator",
+    "verifier_other": "verifikator.samarinda",
+    "gugus_tugas": "gugustugas",
+    "superuser": "admin",
+}
+
+
+@pytest.fixture
+def clients(demo_with_values, other_region):
+    """A client per kind of visitor; the other region has an open period of its own."""
+    Period.objects.create(
+        region=other_region,
+        year=demo_with_values.period.year,
+        framework=demo_with_values.period.framework,
+        opens_on=demo_with_values.period.opens_on,
+        closes_on=demo_with_values.period.closes_on,
+    )
+    users = get_user_model().objects
+    result = {"anonymous": Client(raise_request_exception=False)}
+    for role, username in USERNAMES.items():
+        client = Client(raise_request_exception=False)
+        client.force_login(users.get(username=username))
+        result[role] = client
+    return result
+
+
+@pytest.fixture
+def samples(demo_with_values):
+    """Objects of agency A (Dinkes) in the region in question, by admin model."""
+    period = demo_with_values.period
+    submission = (
+        Submission.objects.filter(
+            agency__code="DINKES", period=period, status=Submission.Status.SUBMITTED
+        )
+        .filter(evidence__isnull=False)
+        .order_by("pk")
+        .first()
+    )
+    evidence = submission.evidence.first()
+    operator = get_user_model().objects.get(username="operator.dinkes")
+    attempt = AccessAttempt.objects.create(
+        username="operator.dinkes", ip_address="10.0.0.1", failures_since_start=1
+    )
+    log = AccessLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
+    failure = AccessFailureLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
+    item = submission.item
+    objects = {
+        "auth.group": Group.objects.get(name="OPD Operator"),
+        "auth.user": operator,
+        "axes.accessattempt": attempt,
+        "axes.accesslog": log,
+        "axes.accessfailurelog": failure,
+        "clusters.framework": Framework.objects.get(pk=period.framework_id),
+        "clusters.cluster": Cluster.objects.get(pk=item.indicator.cluster_id),
+        "clusters.indicator": Indicator.objects.get(pk=item.indicator_id),
+        "clusters.item": Item.objects.get(pk=item.pk),
+        "indicators.submission": submission,
+        "indicators.evidence": evidence,
+        "indicators.reviewevent": submission.events.first(),
+        "indicators.region": Region.objects.get(slug="balikpapan"),
+        "indicators.agency": Agency.objects.get(code="DINKES", region__slug="balikpapan"),
+        "indicators.period": period,
+        "indicators.assignment": Assignment.objects.get(agency__code="DINKES", item=item),
+        "indicators.officialresult": OfficialResult.objects.get(period__year=period.year - 1),
+    }
+    for obj in objects.values():
+        # Bulk-created rows (assignments) have no audit record yet; a save writes one.
+        if hasattr(obj, "history") and not obj.history.exists():
+            obj.save()
+    uid = urlsafe_base64_encode(force_bytes(operator.pk))
+    ct = ContentType.objects.get_for_model(Submission)
+    year = period.year
+    query = f"?region=balikpapan&period={year}"
+    explicit = {
+        "accounts/reset/<uidb64>/<token>/": fill(
+            "accounts/reset/<uidb64>/<token>/", [uid, "bad-token"]
+        ),
+        "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
+        "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
+        "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": "/admin/indicators/",
+        "admin/(?P<url>.*)$": "/admin/no-such-page/",
+        "admin/clusters/framework/<int:pk>/copy/": (
+            f"/admin/clusters/framework/{period.framework_id}/copy/"
+        ),
+        "admin/indicators/submission/<int:pk>/review/": (
+            f"/admin/indicators/submission/{submission.pk}/review/"
+        ),
+        "items/<str:code>/": f"/items/{item.code}/",
+        "evidence/<int:pk>/": f"/evidence/{evidence.pk}/",
+        "evidence/<int:pk>/remove/": f"/evidence/{evidence.pk}/remove/",
+        "dashboard/": f"/dashboard/{query}",
+        "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
+    }
+    return {"objects": objects, "explicit": explicit, "submission": submission}
+
+
+def sample_url(route: str, samples) -> str:
+    """The route filled with the sample object of its model (and history id), or as given."""
+    if route in samples["explicit"]:
+        return samples["explicit"][route]
+    model = admin_model(route)
+    if model and "(" in route:  # simple_history's record page: object id and history id
+        obj = samples["objects"][model]
+        return fill(route, [obj.pk, obj.history.order_by("history_id").first().history_id])
+    if model and "<" in route:
+        return fill(route, [samples["objects"][model].pk])
+    return fill(route, [])
+
+
+def walk(matrix, clients, samples, method="get", data=None):
+    """Request every route for every visitor; return the (route, role, expected, got) misses."""
+    misses = []
+    for route, expected in matrix.items():
+        url = sample_url(route, samples)
+        for role in ROLES:
+            response = getattr(clients[role], method)(url, data or {})
+            got = outcome(response)
+            if got != expected[role]:
+                misses.append((route, role, expected[role], got, url))
+    return misses
+
+
+def check(misses, method):
+    """Every miss is a failure unless it is a known hole; a closed known hole is one too."""
+    known = {(m, route, role) for m, route, role in KNOWN_HOLES if m == method}
+    seen = {(method, route, role) for route, role, *_ in misses}
+    report = [
+        f"{method} {route} as {role}: expected {want}, got {got} ({url})"
+        for route, role, want, got, url in misses
+        if (method, route, role) not in known
+    ]
+    closed = sorted(known - seen)
+    if closed:
+        report.append(f"Known holes now closed, remove them from KNOWN_HOLES: {closed}")
+    assert not report, "\n".join(report)
+
+
+def test_every_url_pattern_has_an_entry_in_the_matrix():
+    routes = {route.route for route in url_routes()}
+    missing = sorted(routes - set(MATRIX))
+    assert not missing, "URL patterns without an entry in permission_matrix.MATRIX:\n" + "\n".join(
+        missing
+    )
+    stale = sorted(set(MATRIX) - routes)
+    assert not stale, "Matrix entries for URL patterns that no longer exist:\n" + "\n".join(stale)
+
+
+def test_every_url_answers_each_kind_of_visitor_as_the_matrix_says(clients, samples):
+    check(walk(MATRIX, clients, samples), "GET")
+
+
+def test_posts_change_nothing_for_those_who_may_not_make_them(clients, samples):
+    submission = samples["submission"]
+    before = (submission.status, submission.version, Evidence.objects.count())
+    # A stale version: even an allowed reviewer's post is refused as a conflict.
+    data = {"review": "approve", "version": str(submission.version + 1000)}
+    check(walk(POST_MATRIX, clients, samples, method="post", data=data), "POST")
+    submission.refresh_from_db()
+    assert (submission.status, submission.version, Evidence.objects.count()) == before
+
+
+def test_history_record_page_never_reverts_an_item(client, superuser):
+    item = Item.objects.get(code="III.13.a")
+    first = item.history.earliest("history_id")
+    item.weight += 1
+    item.save()
+    client.force_login(superuser)
+    url = f"/admin/clusters/item/{item.pk}/history/{first.history_id}/"
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"weight": first.weight})
+    assert response.status_code == 405
+    item.refresh_from_db()
+    assert item.weight == first.weight + 1
+
+
+def test_security_doc_states_the_number_of_requests_checked():
+    checked = (len(MATRIX) + len(POST_MATRIX)) * len(ROLES)
+    text = (Path(__file__).resolve().parents[2] / "docs" / "SECURITY.md").read_text()
+    assert f"{checked} requests" in text, f"docs/SECURITY.md should state {checked} requests"
