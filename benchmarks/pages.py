@@ -1,13 +1,12 @@
 """The pages `make bench` drives, and the signed-in session each one is fetched with.
 
-Pages are a plain list so new ones are one line; a page whose route does not exist yet is
+Pages are a plain list so new ones are one line; a page whose route does not exist is
 reported as missing, never as an error.
 """
 
-import itertools
 from dataclasses import dataclass
 
-from django.urls import NoReverseMatch, get_resolver, reverse
+from django.urls import NoReverseMatch, reverse
 
 OPERATOR, VERIFIER, GUGUS_TUGAS = "operator", "verifier", "gugus_tugas"
 
@@ -73,57 +72,17 @@ def session_cookie(user) -> str:
 
 
 def page_path(page: Page, objects: dict) -> str | None:
-    """The page's URL, or None when the project has no such route yet."""
+    """The page's URL, or None when the project has no such route."""
     if page.path:
         return page.path
     submission = objects["submission"]
-    if page.locate == "admin-change":
-        return reverse("admin:indicators_submission_change", args=[submission.pk])
-    if page.locate == "item":
-        return _reverse_any("indicators:item", submission)
-    raise ValueError(page.locate)
+    try:
+        if page.locate == "admin-change":
+            return reverse("admin:indicators_submission_change", args=[submission.pk])
+        if page.locate == "item":
+            from indicators.views.workspace import item_url
 
-
-def _reverse_any(name: str, submission) -> str | None:
-    """Reverse a route whatever its parameters are called, from what a submission knows."""
-    namespace, _, short = name.rpartition(":")
-    resolver = get_resolver()
-    if namespace:
-        if namespace not in resolver.namespace_dict:
-            return None
-        resolver = resolver.namespace_dict[namespace][1]
-    entries = resolver.reverse_dict.getlist(short)
-    if not entries:
+            return item_url(submission.agency, submission.item.code)
+    except NoReverseMatch:
         return None
-    item, period, agency = submission.item, submission.period, submission.agency
-    values = {
-        "pk": [submission.pk],
-        "id": [submission.pk],
-        "submission": [submission.pk],
-        "submission_id": [submission.pk],
-        "submission_pk": [submission.pk],
-        "code": [item.code],
-        "item": [item.code, item.pk],
-        "item_code": [item.code],
-        "item_id": [item.pk],
-        "item_pk": [item.pk],
-        "year": [period.year],
-        "period": [period.year, period.pk],
-        "period_year": [period.year],
-        "period_id": [period.pk],
-        "agency": [agency.code, agency.pk],
-        "agency_code": [agency.code],
-        "agency_id": [agency.pk],
-        "region": [period.region.slug],
-        "slug": [period.region.slug],
-        "region_slug": [period.region.slug],
-    }
-    for possibilities, *_ in entries:
-        for _, params in possibilities:
-            choices = [values.get(param, []) for param in params]
-            for combination in itertools.product(*choices):
-                try:
-                    return reverse(name, kwargs=dict(zip(params, combination, strict=True)))
-                except NoReverseMatch:
-                    continue
-    return None
+    raise ValueError(page.locate)
