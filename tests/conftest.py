@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 
 from clusters.services import bundled_editions, framework_load
 from indicators import roles
@@ -9,6 +10,14 @@ from indicators.demo import demo_seed
 from indicators.models import Agency, Region
 
 PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache."""
+    # Rolled-back rows reuse primary keys on SQLite: a score snapshot left by an earlier test
+    # would otherwise match a new period with the same key.
+    cache.clear()
 
 
 @pytest.fixture

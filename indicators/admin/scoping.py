@@ -27,6 +27,10 @@ class RegionScopedAdmin(SimpleHistoryAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
+        return self.scope(request, queryset)
+
+    def scope(self, request, queryset):
+        """Only the rows of the user's regions."""
         return queryset.filter(**{f"{self.region_path}__in": scoped_regions(request)})
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):

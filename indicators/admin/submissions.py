@@ -22,6 +22,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
 from indicators import importing, review_queue, roles, workflow
+from indicators.admin.paging import EstimatedCountPaginator
 from indicators.admin.reference import evidence_download_url
 from indicators.admin.scoping import (
     ClusterFilter,
@@ -34,7 +35,7 @@ from indicators.admin.scoping import (
     region_filter,
     scoped_regions,
 )
-from indicators.models import Evidence, Period, Submission
+from indicators.models import REVIEW_QUEUE_STATUSES, Evidence, Period, Submission
 from indicators.resources import (
     SubmissionResource,
     SubmissionValuesResource,
@@ -43,12 +44,11 @@ from indicators.resources import (
 )
 
 S = Submission.Status
-# The queue first: waiting for review, then returned, approved and drafts.
+# The queue first: waiting for review, then returned, approved and drafts; within a status the
+# instrument's load order. Only submission columns, matching the `submission_review_queue`
+# index, so even the national list reads its first page without sorting 100,000 rows.
 STATUS_ORDER = Case(
-    *(
-        When(status=status, then=Value(rank))
-        for rank, status in enumerate([S.SUBMITTED, S.RETURNED, S.APPROVED, S.DRAFT])
-    ),
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(REVIEW_QUEUE_STATUSES)),
     output_field=IntegerField(),
 )
 IMPORT_SALT = "indicators.admin.import"
@@ -139,6 +139,9 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
     search_help_text = _("Cari kode butir (III.13.a) atau kode/nama OPD.")
     list_select_related = ["agency", "item__indicator__cluster", "period__region"]
     list_per_page = 50
+    # Counting 100,000 rows twice per page view was most of a national changelist's time.
+    show_full_result_count = False
+    paginator = EstimatedCountPaginator
     actions = ["approve_selected", "return_selected", "reopen_selected"]
     change_form_template = "admin/indicators/submission/change_form.html"
     import_export_change_list_template = "admin/indicators/submission/change_list.html"
@@ -161,14 +164,23 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
             .annotate(n=Count("pk"))
             .values("n")
         )
+        # The change page shows the agency, item and period with its region: one join instead
+        # of a query for each, as the list already does.
         return (
             super()
             .get_queryset(request)
+            .select_related(*self.list_select_related)
             .annotate(evidence_count=Coalesce(Subquery(evidence_count), 0))
         )
 
+    def scope(self, request, queryset):
+        # By the regions' period ids, read first: with the list's joins, a region subquery
+        # made PostgreSQL join all 100,000 submissions before filtering (270 ms per page).
+        periods = Period.objects.filter(region__in=scoped_regions(request))
+        return queryset.filter(period_id__in=list(periods.values_list("pk", flat=True)))
+
     def get_ordering(self, request):
-        return [STATUS_ORDER.asc(), "item__indicator__cluster__order", "item__code", "agency__code"]
+        return [STATUS_ORDER.asc(), "item_id", "agency_id", "pk"]
 
     # Submissions are entered by operators and by import; the admin reviews, never edits.
     def has_add_permission(self, request):
@@ -300,15 +312,12 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f for _, options in self.fieldsets for f in options["fields"]]
 
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        obj = self.get_object(request, object_id)
-        extra_context = extra_context or {}
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        # Here rather than in change_view, which would fetch the submission a second time.
         if obj is not None and self.may_review(request):
-            extra_context["review_actions"] = _review_actions(obj)
-            extra_context["review_url"] = reverse(
-                "admin:indicators_submission_review", args=[obj.pk]
-            )
-        return super().change_view(request, object_id, form_url, extra_context)
+            context["review_actions"] = _review_actions(obj)
+            context["review_url"] = reverse("admin:indicators_submission_review", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # review actions
 
