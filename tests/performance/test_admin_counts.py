@@ -1,10 +1,10 @@
-"""The admin changelist's count: PostgreSQL's estimate for a huge unfiltered table, else exact."""
+"""The admin changelist at national size: its cheap count, and the order its index serves."""
 
 import pytest
 from django.db import connection
 
 from indicators.admin.paging import EstimatedCountPaginator
-from indicators.models import Submission
+from indicators.models import REVIEW_QUEUE_STATUSES, Submission
 
 
 @pytest.fixture
@@ -35,3 +35,8 @@ def test_a_small_or_filtered_table_is_counted_exactly(analysed):
     assert paginator.count == analysed
     filtered = Submission.objects.filter(status="approved").order_by("pk")
     assert EstimatedCountPaginator(filtered, 50).count == filtered.count()
+
+
+def test_the_indexed_review_queue_order_ranks_every_status():
+    assert sorted(REVIEW_QUEUE_STATUSES) == sorted(Submission.Status.values)
+    assert REVIEW_QUEUE_STATUSES[0] == Submission.Status.SUBMITTED
