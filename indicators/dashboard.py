@@ -1,7 +1,8 @@
 """Reads behind the Gugus Tugas dashboard, in a number of queries that does not grow with data.
 
 Scores come from `selectors.period_score`, the code behind `kla_score`, so the page and the
-command always agree. Status mixes are counted in SQL (`values().annotate()`); only the
+command always agree; they and the gap plan are read through `score_cache`, which every status
+change and import invalidates. Status mixes are counted in SQL (`values().annotate()`); only the
 per-item detail rows are listed, once, for the whole period.
 """
 
@@ -22,14 +23,8 @@ from clusters.models import Indicator
 from clusters.selectors import framework_items, framework_spec
 from indicators import gap_planner, roles
 from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
-from indicators.selectors import (
-    BASES,
-    SELF,
-    VERIFIED,
-    counted_answers,
-    current_period,
-    period_score,
-)
+from indicators.score_cache import cached_period_score, period_cached
+from indicators.selectors import BASES, SELF, VERIFIED, counted_answers, current_period
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
@@ -224,9 +219,10 @@ class Dashboard:
 
 def dashboard_data(period: Period) -> Dashboard:
     """Everything the dashboard shows for one period, in a constant number of queries."""
-    verified, self_score = period_score(period, VERIFIED), period_score(period, SELF)
-    spec = framework_spec(period.framework)
-    plan = gap_planner.plan(spec, counted_answers(period, VERIFIED))
+    # Scores and the plan (57 scorings) are cached until the next write to the period.
+    verified = cached_period_score(period, VERIFIED)
+    self_score = cached_period_score(period, SELF)
+    plan = period_cached(period.pk, "gap-plan", lambda: _gap_plan(period))
     items = list(framework_items(period.framework))
     entries = _entries(period)
     indicators = _indicator_rows(period, verified, self_score, items, entries)
@@ -258,8 +254,12 @@ def dashboard_data(period: Period) -> Dashboard:
         plan=plan,
         plan_rows=plan_rows,
         agencies=agency_rows(period),
-        history=history_rows(period, known_specs={period.framework_id: spec}),
+        history=history_rows(period),
     )
+
+
+def _gap_plan(period: Period) -> gap_planner.Plan:
+    return gap_planner.plan(framework_spec(period.framework), counted_answers(period, VERIFIED))
 
 
 def _headline(basis: str, score: scoring.Score) -> Headline:
@@ -273,22 +273,24 @@ def _dec(value: Fraction | None) -> Decimal | None:
 
 def _entries(period: Period) -> dict[str, list[Entry]]:
     """Per item code, each assigned agency with its submission's status (or missing)."""
+    # Keys by id: joining the period's rows to every agency of the country just for codes
+    # made PostgreSQL hash the whole agency table.
     statuses = {
-        (row["item__code"], row["agency__code"]): row["status"]
-        for row in Submission.objects.filter(period=period).values(
-            "item__code", "agency__code", "status"
-        )
+        (item_id, agency_id): status
+        for item_id, agency_id, status in Submission.objects.filter(period=period)
+        .order_by()
+        .values_list("item_id", "agency_id", "status")
     }
     assigned = (
         Assignment.objects.filter(
             agency__region=period.region, item__indicator__cluster__framework=period.framework
         )
-        .values("item__code", "agency__code", "agency__short_name")
+        .values("item_id", "agency_id", "item__code", "agency__code", "agency__short_name")
         .order_by("item__code", "agency__code")
     )
     entries = defaultdict(list)
     for row in assigned:
-        key = (row["item__code"], row["agency__code"])
+        key = (row["item_id"], row["agency_id"])
         entries[row["item__code"]].append(
             Entry(
                 row["agency__short_name"] or row["agency__code"],
@@ -303,13 +305,17 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
     names = dict(
         Indicator.objects.filter(cluster__framework=period.framework).values_list("code", "name")
     )
+    # Grouped by item id, then mapped to indicators here: the items are already loaded.
+    indicator_of = {item.pk: item.indicator.code for item in items}
     counts = defaultdict(Counter)
-    for row in (
+    for item_id, status, n in (
         Submission.objects.filter(period=period)
-        .values("item__indicator__code", "status")
+        .values("item_id", "status")
         .annotate(n=Count("id"))
+        .order_by()
+        .values_list("item_id", "status", "n")
     ):
-        counts[row["item__indicator__code"]][row["status"]] += row["n"]
+        counts[indicator_of[item_id]][status] += n
     for item in items:
         missing = sum(1 for e in entries.get(item.code, []) if e.status == MISSING)
         counts[item.indicator.code][MISSING] += missing
@@ -387,7 +393,7 @@ def agency_rows(period: Period) -> list[AgencyRow]:
     )
 
 
-def history_rows(period: Period, *, known_specs: dict | None = None) -> list[HistoryRow]:
+def history_rows(period: Period) -> list[HistoryRow]:
     """Each earlier period: the portal's verified forecast beside the ministry's result."""
     earlier = list(
         Period.objects.filter(region=period.region, year__lt=period.year)
@@ -395,11 +401,13 @@ def history_rows(period: Period, *, known_specs: dict | None = None) -> list[His
         .order_by("-year")
     )
     answers = defaultdict(list)
-    for period_id, code, yes, num, den, cnt in Submission.objects.filter(
-        period__in=earlier, status__in=BASES[VERIFIED]
-    ).values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count"):
+    for period_id, code, yes, num, den, cnt in (
+        Submission.objects.filter(period__in=earlier, status__in=BASES[VERIFIED])
+        .order_by()
+        .values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count")
+    ):
         answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
-    specs = dict(known_specs or {})
+    specs = {}
     rows = []
     for past in earlier:
         if past.framework_id not in specs:

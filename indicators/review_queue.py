@@ -15,7 +15,8 @@ from django.utils.translation import ngettext
 from clusters import scoring
 from indicators import roles, workflow
 from indicators.models import Period, Region, Submission
-from indicators.selectors import SELF, VERIFIED, current_period, period_score
+from indicators.score_cache import cached_period_score
+from indicators.selectors import SELF, VERIFIED, current_period
 
 APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
 ACTIONS = {
@@ -116,8 +117,9 @@ class RegionQueue:
 
 
 def region_queue(period: Period) -> RegionQueue:
-    """Scores on both bases and review counts per cluster, in a constant number of queries."""
-    verified, self_assessed = period_score(period, VERIFIED), period_score(period, SELF)
+    """Both scores (cached) and review counts per cluster, in a constant number of queries."""
+    verified = cached_period_score(period, VERIFIED)
+    self_assessed = cached_period_score(period, SELF)
     counts = {
         row["item__indicator__cluster__code"]: row
         for row in Submission.objects.filter(period=period)

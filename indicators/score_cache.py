@@ -8,6 +8,8 @@ the snapshot stored under the old one is simply never read again.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,6 +17,8 @@ from django.core.cache import cache
 from clusters.scoring import Score
 from indicators.models import Period
 from indicators.selectors import BASES, NotFound, period_score
+
+T = TypeVar("T")
 
 
 def _version_key(period_id: int) -> str:
@@ -32,16 +36,21 @@ def _version(period_id: int) -> int:
     return version
 
 
+def period_cached(period_id: int, name: str, compute: Callable[[], T]) -> T:
+    """What `compute` returns for the period, cached until the next write to the period."""
+    key = f"{name}:{period_id}:{_version(period_id)}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
+    return value
+
+
 def cached_period_score(period: Period, basis: str) -> Score:
     """The period's score on a basis, from the cache when nothing changed since it was computed."""
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
-    key = f"score:{period.pk}:{basis}:{_version(period.pk)}"
-    score = cache.get(key)
-    if score is None:
-        score = period_score(period, basis)
-        cache.set(key, score, timeout=settings.SCORE_CACHE_SECONDS)
-    return score
+    return period_cached(period.pk, f"score:{basis}", lambda: period_score(period, basis))
 
 
 def score_cache_invalidate(period_id: int) -> None:

@@ -4,6 +4,7 @@ import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 
 from clusters.models import Item
@@ -31,6 +32,14 @@ def attach_evidence(
     )
     evidence.file.save(name, ContentFile(content), save=True)
     return evidence
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache."""
+    # Rolled-back rows reuse primary keys on SQLite: a score snapshot left by an earlier test
+    # would otherwise match a new period with the same key.
+    cache.clear()
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from benchmarks.pages import PAGES
+from benchmarks.pages import PAGES, Page, page_path, sample_objects
 from benchmarks.report import budgets
 
 
@@ -24,6 +24,24 @@ def test_bench_urls_add_the_trivial_view_beside_the_portal(client, settings, db)
 def test_the_trivial_view_is_the_first_page_and_every_page_has_a_budget():
     assert PAGES[0].path == "/bench/trivial"
     assert all(page.budget >= 1 for page in PAGES)
+
+
+def test_every_benched_page_answers_its_user_on_generated_data(generate, client, settings):
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    generate(regions=1, agencies=20)
+    objects = sample_objects()
+    for page in PAGES:
+        if page.user:
+            client.force_login(objects[page.user])
+        else:
+            client.logout()
+        path = page_path(page, objects)
+        assert client.get(path).status_code == 200, (page.name, path)
+
+
+def test_a_page_the_bench_cannot_locate_is_refused():
+    with pytest.raises(ValueError):
+        page_path(Page("nothing", None, locate="nowhere"), {"submission": None})
 
 
 def _run(connections, ratio, errors=0):

@@ -53,3 +53,60 @@ def test_healthz_costs_one_query_at_any_size(generate, client):
     generate(regions=4, agencies=40, periods=2)
     big = _queries(lambda: client.get("/healthz"))
     assert small == big == 1
+
+
+# ---- pages -----------------------------------------------------------------------------------
+
+# Upper bounds: a page that starts to issue a query per row fails here before it fails in prod.
+PAGE_BUDGETS = {
+    "operator home": 8,
+    "operator item": 10,
+    "dashboard": 20,
+    "admin changelist": 13,
+    "admin submission": 10,
+}
+
+
+def _page_queries(client, user, path) -> int:
+    client.force_login(user)
+    client.get(path)  # warm: per-process caches and the period's cached scores
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, path
+    return len(queries)
+
+
+def _page_counts(client, region_slug) -> dict[str, int]:
+    from benchmarks.pages import PAGES, page_path, sample_objects
+
+    objects = sample_objects(region_slug)
+    return {
+        page.name: _page_queries(client, objects[page.user], page_path(page, objects))
+        for page in PAGES
+        if page.name in PAGE_BUDGETS
+    }
+
+
+def test_pages_cost_the_same_queries_at_two_data_sizes(generate, client):
+    generate(regions=2, agencies=12, periods=2)
+    small = _page_counts(client, "r0001")
+    generate(regions=6, agencies=40, periods=2)
+    big = _page_counts(client, "r0006")
+    assert (
+        Submission.objects.count()
+        > 5 * Submission.objects.filter(period__region__slug__in=["r0001", "r0002"]).count()
+    )
+    assert small == big
+    for name, count in big.items():
+        assert count <= PAGE_BUDGETS[name], (name, count)
+
+
+def test_a_superusers_national_changelist_costs_no_more_than_a_verifiers(
+    generate, client, superuser
+):
+    generate(regions=2, agencies=12)
+    client.force_login(superuser)
+    path = "/admin/indicators/submission/"
+    small = _page_queries(client, superuser, path)
+    generate(regions=6, agencies=40)
+    assert _page_queries(client, superuser, path) == small <= PAGE_BUDGETS["admin changelist"]

@@ -1,0 +1,161 @@
+"""Region scoping shared by every admin: the base admin and the list filters.
+
+Every admin here is scoped to the regions the user acts for (`roles.user_regions`): a verifier
+of one city never sees, filters on or acts on another city's data.
+"""
+
+from django.contrib import admin
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.models import Cluster, Indicator
+from indicators import review_queue, roles
+from indicators.models import Agency, Evidence, Period, Region
+
+
+def scoped_regions(request):
+    return roles.user_regions(request.user)
+
+
+class RegionScopedAdmin(SimpleHistoryAdmin):
+    """Shows, and offers in forms, only the rows of the user's regions."""
+
+    region_path = ""  # lookup from the model to its Region
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return self.scope(request, queryset)
+
+    def scope(self, request, queryset):
+        """Only the rows of the user's regions."""
+        return queryset.filter(**{f"{self.region_path}__in": scoped_regions(request)})
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        related = {Region: "pk", Agency: "region", Period: "region"}.get(db_field.related_model)
+        if related and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                **{f"{related}__in": scoped_regions(request)}
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def region_filter(region_path):
+    """A region filter offering only the user's regions."""
+
+    class RegionFilter(admin.SimpleListFilter):
+        title = _("kabupaten/kota")
+        parameter_name = "region"
+
+        def lookups(self, request, model_admin):
+            return list(scoped_regions(request).order_by("name").values_list("slug", "name"))
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{region_path}__slug": self.value()})
+            return queryset
+
+    return RegionFilter
+
+
+def agency_filter(agency_path):
+    """An agency filter over the chosen region, or over the user's own regions."""
+
+    class AgencyFilter(admin.SimpleListFilter):
+        title = _("OPD")
+        parameter_name = "agency"
+
+        def lookups(self, request, model_admin):
+            agencies = Agency.objects.filter(region__in=scoped_regions(request))
+            if request.GET.get("region"):
+                agencies = agencies.filter(region__slug=request.GET["region"])
+            elif request.user.is_superuser:
+                return []  # hundreds of regions: choose a region first
+            return [(a.code, f"{a.code} · {a}") for a in agencies.order_by("code")]
+
+        def queryset(self, request, queryset):
+            if self.value():
+                return queryset.filter(**{f"{agency_path}__code": self.value()})
+            return queryset
+
+    return AgencyFilter
+
+
+class YearFilter(admin.SimpleListFilter):
+    title = _("periode")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = (
+            Period.objects.filter(region__in=scoped_regions(request))
+            .values_list("year", flat=True)
+            .distinct()
+            .order_by("-year")
+        )
+        return [(str(y), str(y)) for y in years]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(period__year=self.value()) if self.value() else queryset
+
+
+class ClusterFilter(admin.SimpleListFilter):
+    title = _("klaster")
+    parameter_name = "cluster"
+
+    def lookups(self, request, model_admin):
+        rows = Cluster.objects.order_by("order", "-framework__year").values_list("code", "name")
+        return list(dict(reversed(rows)).items())[::-1]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(item__indicator__cluster__code=self.value())
+        return queryset
+
+
+class IndicatorFilter(admin.SimpleListFilter):
+    title = _("indikator")
+    parameter_name = "indicator"
+
+    def lookups(self, request, model_admin):
+        indicators = Indicator.objects.order_by("cluster__order", "number", "-cluster__framework")
+        if request.GET.get("cluster"):
+            indicators = indicators.filter(cluster__code=request.GET["cluster"])
+        rows = {}
+        for code, name in indicators.values_list("code", "name"):
+            rows.setdefault(code, f"{code} {name[:50]}")
+        return list(rows.items())
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(item__indicator__code=self.value())
+        return queryset
+
+
+class EvidenceMissingFilter(admin.SimpleListFilter):
+    title = _("data dukung")
+    parameter_name = "evidence"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("belum ada")), ("present", _("ada"))]
+
+    def queryset(self, request, queryset):
+        has = Exists(Evidence.objects.filter(submission=OuterRef("pk")))
+        if self.value() == "missing":
+            return queryset.filter(~has)
+        if self.value() == "present":
+            return queryset.filter(has)
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("menunggu terlalu lama")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        days = review_queue.OVERDUE_AFTER.days
+        return [("1", _("menunggu lebih dari %(days)d hari") % {"days": days})]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(review_queue.overdue_q()) if self.value() == "1" else queryset
