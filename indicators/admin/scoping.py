@@ -7,18 +7,18 @@ of one city never sees, filters on or acts on another city's data.
 from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.models import Cluster, Indicator
 from indicators import review_queue, roles
 from indicators.models import Agency, Evidence, Period, Region
+from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
 
 def scoped_regions(request):
     return roles.user_regions(request.user)
 
 
-class RegionScopedAdmin(SimpleHistoryAdmin):
+class RegionScopedAdmin(ReadOnlyHistoryAdmin):
     """Shows, and offers in forms, only the rows of the user's regions."""
 
     region_path = ""  # lookup from the model to its Region

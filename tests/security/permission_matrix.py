@@ -168,23 +168,6 @@ POST_MATRIX = {
     "admin/indicators/agency/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
 }
 
-# Holes found by this matrix in `indicators/admin.py`, which another engineer is restructuring:
-# the fix is one line there (`RegionScopedAdmin` must extend `kla_portal.history_admin.
-# ReadOnlyHistoryAdmin` instead of `SimpleHistoryAdmin`). Until then simple_history's pages
-# (1) show another region's audit history, because they fall back to the unscoped history
-# table, and (2) save a posted record page as a revert past the workflow and the version check.
-# The test fails when one of these is closed, so the list cannot outlive the holes.
-INDICATOR_MODELS = ("submission", "evidence", "reviewevent", "region", "agency", "period",
-                    "assignment", "officialresult")  # fmt: skip
-KNOWN_HOLES = {
-    **{
-        ("GET", f"admin/indicators/{name}/{page}", "verifier_other"): "another region's history"
-        for name in INDICATOR_MODELS
-        for page in ("<path:object_id>/history/", "^([^/]+)/history/([^/]+)/$")
-    },
-    **{
-        ("POST", f"admin/indicators/{name}/^([^/]+)/history/([^/]+)/$", role): "revert by POST"
-        for name in ("submission", "agency")
-        for role in ("verifier", "verifier_other", "superuser")
-    },
-}
+# Holes the matrix has found and that are still open: (method, route, role) -> reason. Empty
+# since simple_history's pages became read-only and region-scoped (ReadOnlyHistoryAdmin).
+KNOWN_HOLES: dict[tuple[str, str, str], str] = {}
