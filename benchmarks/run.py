@@ -43,6 +43,8 @@ def environment(database_url: str) -> None:
             "DEBUG": "off",
             "HTTPS": "off",
             "CONN_MAX_AGE": "60",
+            # Production's shared cache, so the workers share score snapshots (DESIGN 8).
+            "REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
             "STATIC_ROOT": str(ROOT / "benchmarks" / ".cache" / "static"),
         }
     )

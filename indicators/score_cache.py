@@ -38,6 +38,8 @@ def _version(period_id: int) -> int:
 
 def period_cached(period_id: int, name: str, compute: Callable[[], T]) -> T:
     """What `compute` returns for the period, cached until the next write to the period."""
+    if not settings.SCORE_CACHE_SECONDS:
+        return compute()
     key = f"{name}:{period_id}:{_version(period_id)}"
     value = cache.get(key)
     if value is None:

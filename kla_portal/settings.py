@@ -202,7 +202,9 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # How long a computed score stays cached; any change to the period's data replaces it at once.
-SCORE_CACHE_SECONDS = env.int("SCORE_CACHE_SECONDS", default=60 * 60)
+# Off (0) without Redis: local memory is one cache per gunicorn worker, and a write served by
+# one worker would leave another worker's snapshot stale.
+SCORE_CACHE_SECONDS = env.int("SCORE_CACHE_SECONDS", default=60 * 60 if REDIS_URL else 0)
 
 # Security (DESIGN 7). HTTPS is on by default in production; off only for plain-HTTP serving.
 HTTPS = env.bool("HTTPS", default=not DEBUG)

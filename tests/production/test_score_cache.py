@@ -4,6 +4,7 @@ import pytest
 
 from indicators import workflow
 from indicators.importing import values_import
+from indicators.models import Period, Submission
 from indicators.score_cache import cached_period_score, score_cache_invalidate
 from indicators.selectors import NotFound, period_score
 from tests.production.conftest import evidence_for
@@ -109,3 +110,14 @@ def test_invalidating_a_period_nobody_read_is_harmless(any_cache, demo):
 def test_an_unknown_basis_is_refused(demo):
     with pytest.raises(NotFound):
         cached_period_score(demo.period, "guess")
+
+
+def test_without_a_shared_cache_scores_are_computed_every_time(settings, draft):
+    settings.SCORE_CACHE_SECONDS = 0
+    period = Period.objects.select_related("framework", "region").get(pk=draft.period_id)
+    before = cached_period_score(period, "verified").total
+    # A change that bypasses the workflow, so nothing invalidates: only recomputing shows it.
+    Submission.objects.filter(pk=draft.pk).update(status="approved")
+    after = cached_period_score(period, "verified").total
+    assert after > before
+    assert after == period_score(period, "verified").total
