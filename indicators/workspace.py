@@ -126,10 +126,12 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
     return Workspace(agency, period, clusters, counts)
 
 
-def notices_for(agencies, limit: int = 8) -> list[ReviewEvent]:
-    """The latest review decisions on the agencies' submissions, newest first."""
+def notices_for(agencies, period: Period, limit: int = 8) -> list[ReviewEvent]:
+    """The latest review decisions on the agencies' submissions of the period, newest first."""
     return list(
-        ReviewEvent.objects.filter(submission__agency__in=agencies, action__in=NOTICE_ACTIONS)
+        ReviewEvent.objects.filter(
+            submission__agency__in=agencies, submission__period=period, action__in=NOTICE_ACTIONS
+        )
         .select_related("submission__item", "submission__agency", "submission__period")
         .order_by("-created_at", "-id")[:limit]
     )

@@ -25,6 +25,6 @@ def home(request):
         "agencies": agencies,
         "period": period,
         "workspace": workspace.workspace_for(agency, period) if period else None,
-        "notices": workspace.notices_for(agencies),
+        "notices": workspace.notices_for(agencies, period) if period else [],
     }
     return render(request, "indicators/home.html", context)

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -348,3 +349,13 @@ def upload_for(submission, actor):
     from indicators.evidence import evidence_add
 
     evidence_add(submission=submission, upload=upload(demo_pdf("bukti"), "bukti.pdf"), actor=actor)
+
+
+User = get_user_model()
+
+
+def test_notices_speak_of_the_open_period_only(client, demo_with_values):
+    client.force_login(User.objects.get(username="operator.dinkes"))
+    notices = client.get("/").context["notices"]
+    assert notices
+    assert {n.submission.period_id for n in notices} == {demo_with_values.period.pk}
