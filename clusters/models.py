@@ -5,10 +5,18 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters import scoring
+
+
+def localized_name(name: str, name_en: str) -> str:
+    """The English name when the reader chose English and one exists, else the Indonesian."""
+    if name_en and (get_language() or "").startswith("en"):
+        return name_en
+    return name
 
 
 class Framework(models.Model):
@@ -72,6 +80,10 @@ class Cluster(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
+
 
 class Indicator(models.Model):
     """One of the 24 indicators, scored from its items."""
@@ -95,6 +107,10 @@ class Indicator(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
 
 
 class Item(models.Model):
@@ -155,6 +171,10 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
 
     @property
     def agency_codes(self):

@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
+# Only the messages need Django: they show in the admin, in the reader's language.
+from django.utils.translation import gettext as _
+
 CHECK, PERCENT, COUNT = "check", "percent", "count"
 LINEAR, BANDS = "linear", "bands"
 KINDS = (CHECK, PERCENT, COUNT)
@@ -27,11 +30,11 @@ def parse_bands(text: str) -> tuple[tuple[Decimal, Decimal], ...]:
     for part in filter(None, (p.strip() for p in (text or "").split("|"))):
         threshold, sep, fraction = part.partition(":")
         if not sep:
-            raise ValueError(f"ambang '{part}' harus berbentuk nilai:fraksi")
+            raise ValueError(_("ambang '%(part)s' harus berbentuk nilai:fraksi") % {"part": part})
         try:
             pairs.append((Decimal(threshold), Decimal(fraction)))
         except ArithmeticError as exc:
-            raise ValueError(f"ambang '{part}' bukan angka") from exc
+            raise ValueError(_("ambang '%(part)s' bukan angka") % {"part": part}) from exc
     return tuple(pairs)
 
 
@@ -51,23 +54,38 @@ class ItemSpec:
     def check(self) -> ItemSpec:
         """Raise ValueError when the rule cannot score this kind of answer."""
         if self.kind not in KINDS:
-            raise ValueError(f"{self.code}: jenis isian tidak dikenal: {self.kind}")
+            raise ValueError(
+                _("%(code)s: jenis isian tidak dikenal: %(kind)s")
+                % {"code": self.code, "kind": self.kind}
+            )
         if self.rule not in RULES:
-            raise ValueError(f"{self.code}: aturan tidak dikenal: {self.rule}")
+            raise ValueError(
+                _("%(code)s: aturan tidak dikenal: %(rule)s")
+                % {"code": self.code, "rule": self.rule}
+            )
         if (self.rule == CHECK) != (self.kind == CHECK):
-            raise ValueError(f"{self.code}: aturan 'check' hanya untuk isian ya/tidak")
+            raise ValueError(
+                _("%(code)s: aturan 'check' hanya untuk isian ya/tidak") % {"code": self.code}
+            )
         if self.rule == LINEAR and (
             self.worst is None or self.best is None or self.worst == self.best
         ):
-            raise ValueError(f"{self.code}: aturan linear butuh nilai terburuk dan terbaik berbeda")
+            raise ValueError(
+                _("%(code)s: aturan linear butuh nilai terburuk dan terbaik berbeda")
+                % {"code": self.code}
+            )
         if self.rule == BANDS:
             thresholds = [t for t, _ in self.bands]
             if not self.bands or thresholds != sorted(set(thresholds)):
-                raise ValueError(f"{self.code}: ambang harus ada dan naik berurutan")
+                raise ValueError(
+                    _("%(code)s: ambang harus ada dan naik berurutan") % {"code": self.code}
+                )
             if any(not 0 <= f <= 1 for _, f in self.bands):
-                raise ValueError(f"{self.code}: fraksi ambang harus antara 0 dan 1")
+                raise ValueError(
+                    _("%(code)s: fraksi ambang harus antara 0 dan 1") % {"code": self.code}
+                )
         if Fraction(self.weight) <= 0:
-            raise ValueError(f"{self.code}: bobot harus lebih dari 0")
+            raise ValueError(_("%(code)s: bobot harus lebih dari 0") % {"code": self.code})
         return self
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from indicators import roles
 from indicators.models import Agency, Evidence, Submission
@@ -29,7 +30,7 @@ def agency_for_operator(user, code: str | None, agencies: list[Agency] | None = 
     for agency in agencies:
         if not wanted or agency.code.upper() == wanted:
             return agency
-    raise Http404("OPD tidak ditemukan.")
+    raise Http404(_("OPD tidak ditemukan."))
 
 
 def submissions_visible_to(user) -> QuerySet[Submission]:

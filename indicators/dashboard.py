@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters import scoring
-from clusters.models import Indicator
+from clusters.models import Indicator, localized_name
 from clusters.selectors import framework_items, framework_spec
 from indicators import gap_planner, roles
 from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
@@ -51,24 +51,35 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
         raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
     regions = list(roles.user_regions(user).order_by("name"))
     if not regions:
-        raise Http404("Akun ini belum terhubung ke OPD di wilayah mana pun.")
+        raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))
     region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
     if region_slug and region is None:
-        raise Http404("Wilayah tidak ditemukan.")
+        raise Http404(_("Wilayah tidak ditemukan."))
     region = region or regions[0]
     periods = list(Period.objects.filter(region=region).select_related("framework", "region"))
     if not periods:
-        raise Http404("Wilayah ini belum punya periode penilaian.")
+        raise Http404(_("Wilayah ini belum punya periode penilaian."))
     if year:
         period = next((p for p in periods if str(p.year) == year), None)
         if period is None:
-            raise Http404("Periode tidak ditemukan.")
+            raise Http404(_("Periode tidak ditemukan."))
     else:
         period = current_period(region)
     return Scope(regions, region, periods, period)
 
 
 # ---- rows of the page ------------------------------------------------------------------------
+
+
+class Named:
+    """A row of the framework named in both languages; `label` is the one the reader chose."""
+
+    name: str
+    name_en: str
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
 
 
 @dataclass
@@ -81,12 +92,13 @@ class Headline:
 
 
 @dataclass
-class ClusterRow:
+class ClusterRow(Named):
     code: str
     name: str
     verified: Decimal
     self_points: Decimal
     max_points: Decimal
+    name_en: str = ""
 
     def width(self, points: Decimal) -> str:
         """A bar's length in the SVG's 0-100 view box."""
@@ -116,7 +128,7 @@ class Entry:
 
 
 @dataclass
-class ItemRow:
+class ItemRow(Named):
     code: str
     name: str
     verified_value: Decimal | None
@@ -124,10 +136,11 @@ class ItemRow:
     self_value: Decimal | None
     self_fraction: Decimal
     entries: list[Entry]
+    name_en: str = ""
 
 
 @dataclass
-class IndicatorRow:
+class IndicatorRow(Named):
     code: str
     name: str
     verified: Decimal
@@ -135,6 +148,7 @@ class IndicatorRow:
     max_points: Decimal
     status_counts: dict[str, int]
     items: list[ItemRow] = field(default_factory=list)
+    name_en: str = ""
 
     @property
     def status_mix(self) -> list[tuple[str, str, int]]:
@@ -145,7 +159,7 @@ class IndicatorRow:
 
 
 @dataclass
-class PlanRow:
+class PlanRow(Named):
     rank: int
     code: str
     name: str
@@ -154,6 +168,7 @@ class PlanRow:
     fraction: Decimal
     entries: list[Entry]
     in_steps: bool
+    name_en: str = ""
 
 
 @dataclass
@@ -226,14 +241,16 @@ def dashboard_data(period: Period) -> Dashboard:
     items = list(framework_items(period.framework))
     entries = _entries(period)
     indicators = _indicator_rows(period, verified, self_score, items, entries)
-    names = {item.code: item.name for item in items}
+    by_code = {item.code: item for item in items}
+    clusters_en = {item.indicator.cluster.code: item.indicator.cluster.name_en for item in items}
     indicator_of = {item.code: item.indicator.code for item in items}
     steps = {gain.item for gain in plan.steps}
     plan_rows = [
         PlanRow(
             rank=n,
             code=gain.item,
-            name=names[gain.item],
+            name=by_code[gain.item].name,
+            name_en=by_code[gain.item].name_en,
             indicator=indicator_of[gain.item],
             gain=gain.points,
             fraction=_dec(gain.fraction),
@@ -247,7 +264,9 @@ def dashboard_data(period: Period) -> Dashboard:
         verified=_headline(VERIFIED, verified),
         self_assessed=_headline(SELF, self_score),
         clusters=[
-            ClusterRow(v.code, v.name, v.points, s.points, v.max_points)
+            ClusterRow(
+                v.code, v.name, v.points, s.points, v.max_points, clusters_en.get(v.code, "")
+            )
             for v, s in zip(verified.clusters, self_score.clusters, strict=True)
         ],
         indicators=indicators,
@@ -302,9 +321,12 @@ def _entries(period: Period) -> dict[str, list[Entry]]:
 
 
 def _indicator_rows(period, verified, self_score, items, entries) -> list[IndicatorRow]:
-    names = dict(
-        Indicator.objects.filter(cluster__framework=period.framework).values_list("code", "name")
-    )
+    names = {
+        code: (name, name_en)
+        for code, name, name_en in Indicator.objects.filter(
+            cluster__framework=period.framework
+        ).values_list("code", "name", "name_en")
+    }
     # Grouped by item id, then mapped to indicators here: the items are already loaded.
     indicator_of = {item.pk: item.indicator.code for item in items}
     counts = defaultdict(Counter)
@@ -324,7 +346,13 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
     self_items = {i.code: i for i in self_score.items}
     rows = {
         v.code: IndicatorRow(
-            v.code, names.get(v.code, ""), v.points, s.points, v.max_points, dict(counts[v.code])
+            v.code,
+            names.get(v.code, ("", ""))[0],
+            v.points,
+            s.points,
+            v.max_points,
+            dict(counts[v.code]),
+            name_en=names.get(v.code, ("", ""))[1],
         )
         for v, s in zip(verified.indicators, self_score.indicators, strict=True)
     }
@@ -339,6 +367,7 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
                 _dec(s.value),
                 _dec(s.fraction),
                 entries.get(item.code, []),
+                item.name_en,
             )
         )
     return list(rows.values())

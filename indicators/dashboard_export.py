@@ -5,19 +5,26 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from indicators.dashboard import Dashboard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-NOTE = "Bobot adalah bawaan portal (dapat diubah di admin); kategori adalah perkiraan tidak resmi."
+NOTE = gettext_lazy(
+    "Bobot adalah bawaan portal (dapat diubah di admin); kategori adalah perkiraan tidak resmi."
+)
 
 
 def safe_cell(value):
     """Numbers stay numbers; text that a spreadsheet would run as a formula gets a leading '."""
     if isinstance(value, Decimal):
         return float(value)
+    if isinstance(value, Promise):
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
@@ -39,17 +46,25 @@ def _statuses(entries) -> str:
 
 
 def dashboard_xlsx(data: Dashboard) -> bytes:
-    """Every table of the dashboard, one sheet each, as XLSX bytes."""
+    """Every table of the dashboard, one sheet each, in the reader's language, as XLSX bytes."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     period = data.period
     _sheet(
         workbook,
-        "Ringkasan",
-        ["Basis", "Total", "Kategori", "Kategori berikutnya", "Poin menuju berikutnya"],
+        _("Ringkasan"),
+        [
+            _("Basis"),
+            _("Total"),
+            _("Kategori"),
+            _("Kategori berikutnya"),
+            _("Poin menuju berikutnya"),
+        ],
         [
             [
-                "Terverifikasi (disetujui)" if h.basis == "verified" else "Mandiri (diajukan)",
+                _("Terverifikasi (disetujui)")
+                if h.basis == "verified"
+                else _("Mandiri (diajukan)"),
                 h.total,
                 h.category or "",
                 h.next_category or "",
@@ -59,52 +74,59 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
         ]
         + [
             [],
-            ["Berisiko saat verifikasi", data.at_risk],
-            ["Wilayah", period.region.name],
-            ["Periode", period.year],
+            [_("Berisiko saat verifikasi"), data.at_risk],
+            [_("Wilayah"), period.region.name],
+            [_("Periode"), period.year],
             [NOTE],
         ],
     )
     _sheet(
         workbook,
-        "Klaster",
-        ["Kode", "Klaster", "Terverifikasi", "Mandiri", "Maksimal"],
-        [[c.code, c.name, c.verified, c.self_points, c.max_points] for c in data.clusters],
+        _("Klaster"),
+        [_("Kode"), _("Klaster"), _("Terverifikasi"), _("Mandiri"), _("Maksimal")],
+        [[c.code, c.label, c.verified, c.self_points, c.max_points] for c in data.clusters],
     )
     _sheet(
         workbook,
-        "Indikator",
-        ["Kode", "Indikator", "Terverifikasi", "Mandiri", "Maksimal", "Status isian"],
+        _("Indikator"),
+        [
+            _("Kode"),
+            _("Indikator"),
+            _("Terverifikasi"),
+            _("Mandiri"),
+            _("Maksimal"),
+            _("Status isian"),
+        ],
         [
             [
                 i.code,
-                i.name,
+                i.label,
                 i.verified,
                 i.self_points,
                 i.max_points,
-                ", ".join(f"{label} {n}" for _, label, n in i.status_mix),
+                ", ".join(f"{label} {n}" for _status, label, n in i.status_mix),
             ]
             for i in data.indicators
         ],
     )
     _sheet(
         workbook,
-        "Butir",
+        _("Butir"),
         [
-            "Indikator",
-            "Butir",
-            "Pertanyaan",
-            "Nilai terverifikasi",
-            "Fraksi terverifikasi",
-            "Nilai mandiri",
-            "Fraksi mandiri",
-            "OPD dan status",
+            _("Indikator"),
+            _("Butir"),
+            _("Pertanyaan"),
+            _("Nilai terverifikasi"),
+            _("Fraksi terverifikasi"),
+            _("Nilai mandiri"),
+            _("Fraksi mandiri"),
+            _("OPD dan status"),
         ],
         [
             [
                 i.code,
                 item.code,
-                item.name,
+                item.label,
                 item.verified_value,
                 item.verified_fraction,
                 item.self_value,
@@ -117,26 +139,26 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
     )
     _sheet(
         workbook,
-        "Rencana",
+        _("Rencana"),
         [
-            "Urutan",
-            "Butir",
-            "Pertanyaan",
-            "Indikator",
-            "Tambahan poin",
-            "Fraksi kini",
-            "Cukup untuk kategori berikutnya",
-            "OPD dan status",
+            _("Urutan"),
+            _("Butir"),
+            _("Pertanyaan"),
+            _("Indikator"),
+            _("Tambahan poin"),
+            _("Fraksi kini"),
+            _("Cukup untuk kategori berikutnya"),
+            _("OPD dan status"),
         ],
         [
             [
                 row.rank,
                 row.code,
-                row.name,
+                row.label,
                 row.indicator,
                 row.gain,
                 row.fraction,
-                "ya" if row.in_steps else "",
+                _("ya") if row.in_steps else "",
                 _statuses(row.entries),
             ]
             for row in data.plan_rows
@@ -144,18 +166,18 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
     )
     _sheet(
         workbook,
-        "OPD",
+        _("OPD"),
         [
-            "Kode",
-            "OPD",
-            "Ditugaskan",
-            "Belum diisi",
-            "Draf",
-            "Diajukan",
-            "Dikembalikan",
-            "Disetujui",
-            "Tanpa data dukung",
-            "Hari menuju batas",
+            _("Kode"),
+            _("OPD"),
+            _("Ditugaskan"),
+            _("Belum diisi"),
+            _("Draf"),
+            _("Diajukan"),
+            _("Dikembalikan"),
+            _("Disetujui"),
+            _("Tanpa data dukung"),
+            _("Hari menuju batas"),
         ],
         [
             [
@@ -175,16 +197,16 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
     )
     _sheet(
         workbook,
-        "Riwayat",
+        _("Riwayat"),
         [
-            "Tahun",
-            "Perkiraan portal (terverifikasi)",
-            "Kategori perkiraan",
-            "Penilaian mandiri",
-            "Verifikasi administrasi",
-            "Nilai akhir",
-            "Kategori resmi",
-            "Selisih akhir - perkiraan",
+            _("Tahun"),
+            _("Perkiraan portal (terverifikasi)"),
+            _("Kategori perkiraan"),
+            _("Penilaian mandiri"),
+            _("Verifikasi administrasi"),
+            _("Nilai akhir"),
+            _("Kategori resmi"),
+            _("Selisih akhir - perkiraan"),
         ],
         [
             [

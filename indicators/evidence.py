@@ -17,6 +17,7 @@ import puremagic
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from indicators import workflow
 from indicators.models import Evidence, Submission
@@ -70,7 +71,8 @@ def limit_mb() -> str:
 
 def _refuse(reason: str) -> EvidenceRejected:
     return EvidenceRejected(
-        f"{reason} Jenis yang diterima: {ALLOWED_LABEL}; ukuran paling besar {limit_mb()} MB."
+        _("%(reason)s Jenis yang diterima: %(types)s; ukuran paling besar %(mb)s MB.")
+        % {"reason": reason, "types": ALLOWED_LABEL, "mb": limit_mb()}
     )
 
 
@@ -78,15 +80,17 @@ def evidence_inspect(upload) -> FileType:
     """The type of an uploaded file judged by its content, or EvidenceRejected."""
     size = upload.size
     if not size:
-        raise _refuse("Berkas kosong (0 byte).")
+        raise _refuse(_("Berkas kosong (0 byte)."))
     if size > settings.EVIDENCE_MAX_BYTES:
-        raise _refuse(f"Berkas terlalu besar ({size / (1024 * 1024):.1f} MB).")
+        raise _refuse(
+            _("Berkas terlalu besar (%(mb)s MB).") % {"mb": f"{size / (1024 * 1024):.1f}"}
+        )
     upload.seek(0)
     head = upload.read(HEAD_BYTES)
     upload.seek(0)
     found = _zip_type(upload) if head.startswith(b"PK\x03\x04") else _magic_type(head)
     if found is None:
-        raise _refuse("Isi berkas tidak dikenali sebagai jenis yang diterima.")
+        raise _refuse(_("Isi berkas tidak dikenali sebagai jenis yang diterima."))
     return TYPES[found]
 
 
@@ -169,11 +173,12 @@ def _editable(submission_id: int) -> Submission:
     )
     if submission.period.locked or not submission.period.is_open_for_entry():
         raise workflow.WorkflowError(
-            f"Periode {submission.period.year} tidak menerima perubahan data dukung."
+            _("Periode %(year)s tidak menerima perubahan data dukung.")
+            % {"year": submission.period.year}
         )
     if submission.status not in workflow.EDITABLE:
         raise workflow.WorkflowError(
-            "Data dukung isian yang sudah diajukan atau disetujui tidak dapat diubah."
+            _("Data dukung isian yang sudah diajukan atau disetujui tidak dapat diubah.")
         )
     return submission
 

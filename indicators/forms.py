@@ -156,9 +156,8 @@ class AnswerForm(BootstrapForm):
             return data
         cleaned, errors = clean_answer(0, self.item, row)
         for error in errors:
-            message = error.message
-            if message.startswith("wajib diisi"):
-                message = _("Wajib diisi.")
+            # An empty column can only mean "required": say it shortly, beside the field.
+            message = error.message if row.get(error.column) else _("Wajib diisi.")
             self.add_error(columns.get(error.column, None), message)
         self.values = {
             "answer_yes": None,

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusters.models import Item
@@ -43,7 +44,10 @@ class RowError:
     message: str
 
     def __str__(self):
-        where = f"baris {self.row}" + (f", kolom {self.column}" if self.column else "")
+        if self.column:
+            where = _("baris %(row)s, kolom %(column)s") % {"row": self.row, "column": self.column}
+        else:
+            where = _("baris %(row)s") % {"row": self.row}
         return f"{where}: {self.message}"
 
 
@@ -97,23 +101,35 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
         table = _csv_rows(content)
     else:
         raise ImportRejected(
-            [RowError(1, None, f"berkas '{suffix}' tidak didukung: gunakan CSV atau XLSX")]
+            [
+                RowError(
+                    1,
+                    None,
+                    _("berkas '%(suffix)s' tidak didukung: gunakan CSV atau XLSX")
+                    % {"suffix": suffix},
+                )
+            ]
         )
     if not table:
-        raise ImportRejected([RowError(1, None, "berkas kosong: baris judul tidak ditemukan")])
+        raise ImportRejected([RowError(1, None, _("berkas kosong: baris judul tidak ditemukan"))])
     header = [str(cell or "").strip().lower() for cell in table[0]]
     missing = [c for c in HEADER if c not in header]
     extra = [c for c in header if c and c not in HEADER]
     if missing or extra:
         parts = []
         if missing:
-            parts.append("kolom hilang: " + ", ".join(missing))
+            parts.append(_("kolom hilang: %(columns)s") % {"columns": ", ".join(missing)})
         if extra:
-            parts.append("kolom tidak dikenal: " + ", ".join(extra))
-        expected = ",".join(HEADER)
-        raise ImportRejected([RowError(1, None, "; ".join(parts) + f" (judul harus {expected})")])
+            parts.append(_("kolom tidak dikenal: %(columns)s") % {"columns": ", ".join(extra)})
+        message = _("%(problems)s (judul harus %(header)s)") % {
+            "problems": "; ".join(parts),
+            "header": ",".join(HEADER),
+        }
+        raise ImportRejected([RowError(1, None, message)])
     if len(table) - 1 > MAX_ROWS:
-        raise ImportRejected([RowError(1, None, f"terlalu banyak baris (maksimal {MAX_ROWS})")])
+        raise ImportRejected(
+            [RowError(1, None, _("terlalu banyak baris (maksimal %(max)s)") % {"max": MAX_ROWS})]
+        )
     rows = []
     for cells in table[1:]:
         cells = list(cells) + [""] * (len(header) - len(cells))
@@ -136,7 +152,11 @@ def _csv_rows(content: bytes) -> list[list[str]]:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ImportRejected(
-            [RowError(1, None, "berkas CSV harus berenkode UTF-8 (simpan ulang sebagai CSV UTF-8)")]
+            [
+                RowError(
+                    1, None, _("berkas CSV harus berenkode UTF-8 (simpan ulang sebagai CSV UTF-8)")
+                )
+            ]
         ) from None
     # The header alone chooses the delimiter: notes full of semicolons must not flip it.
     header = text.split("\n", 1)[0]
@@ -150,8 +170,11 @@ def _csv_rows(content: bytes) -> list[list[str]]:
                 RowError(
                     max(reader.line_num, 1),
                     None,
-                    "baris CSV tidak dapat dibaca: tanda kutip tidak tertutup, baris baru di "
-                    f"tengah sel, atau sel lebih dari {csv.field_size_limit()} karakter",
+                    _(
+                        "baris CSV tidak dapat dibaca: tanda kutip tidak tertutup, baris baru di "
+                        "tengah sel, atau sel lebih dari %(limit)s karakter"
+                    )
+                    % {"limit": csv.field_size_limit()},
                 )
             ]
         ) from None
@@ -164,15 +187,19 @@ def _xlsx_rows(content: bytes) -> list[list]:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile:
-        raise ImportRejected([RowError(1, None, "berkas XLSX rusak atau bukan XLSX")]) from None
+        raise ImportRejected([RowError(1, None, _("berkas XLSX rusak atau bukan XLSX"))]) from None
     if unpacked > MAX_XLSX_UNPACKED:
         raise ImportRejected(
-            [RowError(1, None, "berkas XLSX terlalu besar setelah dibuka (kemungkinan zip bomb)")]
+            [
+                RowError(
+                    1, None, _("berkas XLSX terlalu besar setelah dibuka (kemungkinan zip bomb)")
+                )
+            ]
         )
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged workbook
-        raise ImportRejected([RowError(1, None, "berkas XLSX tidak dapat dibaca")]) from None
+        raise ImportRejected([RowError(1, None, _("berkas XLSX tidak dapat dibaca"))]) from None
     try:
         sheet = workbook.worksheets[0]
         rows = []
@@ -195,14 +222,14 @@ _NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
 def _number(text: str) -> Decimal:
     text = text.replace(" ", "")
     if not _NUMBER.match(text):
-        raise ValueError(f"'{text}' bukan angka")
+        raise ValueError(_("'%(text)s' bukan angka") % {"text": text})
     value = Decimal(text.replace(",", "."))
     if value < 0:
-        raise ValueError("tidak boleh negatif")
+        raise ValueError(_("tidak boleh negatif"))
     if value > MAX_NUMBER:
-        raise ValueError("angka terlalu besar")
+        raise ValueError(_("angka terlalu besar"))
     if value != value.quantize(Decimal("0.01")):
-        raise ValueError("paling banyak 2 angka di belakang koma")
+        raise ValueError(_("paling banyak 2 angka di belakang koma"))
     return value
 
 
@@ -212,18 +239,22 @@ def parse_yes_no(text: str) -> bool:
         return True
     if lowered in NO:
         return False
-    raise ValueError(f"'{text}' bukan ya/tidak (gunakan ya/tidak, 1/0, yes/no, true/false)")
+    raise ValueError(
+        _("'%(text)s' bukan ya/tidak (gunakan ya/tidak, 1/0, yes/no, true/false)") % {"text": text}
+    )
 
 
 def parse_count(text: str) -> int:
     try:
         value = _number(text)
     except ValueError as exc:
-        raise ValueError(f"jumlah harus bilangan bulat ≥ 0: {exc}") from None
+        raise ValueError(
+            _("jumlah harus bilangan bulat ≥ 0: %(reason)s") % {"reason": exc}
+        ) from None
     except InvalidOperation:
-        raise ValueError(f"'{text}' bukan angka") from None
+        raise ValueError(_("'%(text)s' bukan angka") % {"text": text}) from None
     if value != value.to_integral_value():
-        raise ValueError("jumlah harus bilangan bulat (tanpa pecahan)")
+        raise ValueError(_("jumlah harus bilangan bulat (tanpa pecahan)"))
     return int(value)
 
 
@@ -252,7 +283,7 @@ def validate_rows(
             continue
         # PostgreSQL cannot store NUL in text, and no real value or note carries one.
         row_errors = [
-            RowError(number, column, "berisi karakter NUL (berkas rusak?)")
+            RowError(number, column, _("berisi karakter NUL (berkas rusak?)"))
             for column, value in row.items()
             if "\x00" in value
         ]
@@ -262,22 +293,34 @@ def validate_rows(
         agency = agencies.get(row.get("agency", "").upper())
         item = items.get(row.get("item", "").upper())
         if not row.get("agency"):
-            row_errors.append(RowError(number, "agency", "kode OPD kosong"))
+            row_errors.append(RowError(number, "agency", _("kode OPD kosong")))
         elif agency is None:
             row_errors.append(
-                RowError(number, "agency", f"OPD '{row['agency']}' tidak dikenal di wilayah ini")
+                RowError(
+                    number,
+                    "agency",
+                    _("OPD '%(code)s' tidak dikenal di wilayah ini") % {"code": row["agency"]},
+                )
             )
         if not row.get("item"):
-            row_errors.append(RowError(number, "item", "kode butir kosong"))
+            row_errors.append(RowError(number, "item", _("kode butir kosong")))
         elif item is None:
             row_errors.append(
-                RowError(number, "item", f"butir '{row['item']}' tidak ada di {period.framework}")
+                RowError(
+                    number,
+                    "item",
+                    _("butir '%(code)s' tidak ada di %(framework)s")
+                    % {"code": row["item"], "framework": period.framework},
+                )
             )
         if agency and item:
             if (agency.pk, item.pk) not in assigned:
                 row_errors.append(
                     RowError(
-                        number, "agency", f"{agency.code} tidak ditugaskan mengisi {item.code}"
+                        number,
+                        "agency",
+                        _("%(agency)s tidak ditugaskan mengisi %(item)s")
+                        % {"agency": agency.code, "item": item.code},
                     )
                 )
             if (agency.pk, item.pk) in seen:
@@ -285,7 +328,12 @@ def validate_rows(
                     RowError(
                         number,
                         "item",
-                        f"{agency.code} {item.code} sudah ada di baris {seen[agency.pk, item.pk]}",
+                        _("%(agency)s %(item)s sudah ada di baris %(row)s")
+                        % {
+                            "agency": agency.code,
+                            "item": item.code,
+                            "row": seen[agency.pk, item.pk],
+                        },
                     )
                 )
             seen.setdefault((agency.pk, item.pk), number)
@@ -308,12 +356,17 @@ def _clean_answer(number: int, item: Item, row: dict) -> tuple[dict, list[RowErr
                 RowError(
                     number,
                     column,
-                    f"kolom ini tidak dipakai butir {item.code} ({item.get_kind_display()})",
+                    _("kolom ini tidak dipakai butir %(item)s (%(kind)s)")
+                    % {"item": item.code, "kind": item.get_kind_display()},
                 )
             )
     for column in sorted(USED[item.kind]):
         if not row.get(column):
-            errors.append(RowError(number, column, f"wajib diisi untuk butir {item.code}"))
+            errors.append(
+                RowError(
+                    number, column, _("wajib diisi untuk butir %(item)s") % {"item": item.code}
+                )
+            )
     if errors:
         return cleaned, errors
     try:
@@ -331,10 +384,12 @@ def _clean_answer(number: int, item: Item, row: dict) -> tuple[dict, list[RowErr
                 errors.append(RowError(number, column, str(exc)))
         if not errors:
             if cleaned["denominator"] <= 0:
-                errors.append(RowError(number, "denominator", "penyebut harus lebih dari 0"))
+                errors.append(RowError(number, "denominator", _("penyebut harus lebih dari 0")))
             elif cleaned["numerator"] > cleaned["denominator"]:
                 errors.append(
-                    RowError(number, "numerator", "pembilang tidak boleh lebih besar dari penyebut")
+                    RowError(
+                        number, "numerator", _("pembilang tidak boleh lebih besar dari penyebut")
+                    )
                 )
     return cleaned, errors
 
@@ -420,9 +475,13 @@ def values_import(
 
 def _import(*, content, filename, period, status, actor, dry_run) -> ImportPlan:
     if status not in IMPORT_STATUSES:
-        raise ImportRejected([RowError(1, None, f"status '{status}' tidak boleh diimpor")])
+        raise ImportRejected(
+            [RowError(1, None, _("status '%(status)s' tidak boleh diimpor") % {"status": status})]
+        )
     if period.locked:
-        raise ImportRejected([RowError(1, None, f"periode {period.year} terkunci")])
+        raise ImportRejected(
+            [RowError(1, None, _("periode %(year)s terkunci") % {"year": period.year})]
+        )
     rows = read_table(content, filename)
     clean, errors = validate_rows(rows, period=period)
     if errors:

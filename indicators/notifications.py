@@ -4,17 +4,26 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.models import ReviewEvent
 
 logger = logging.getLogger(__name__)
 
 SUBJECTS = {
-    ReviewEvent.Action.APPROVED: "[Portal KLA] Isian {code} disetujui",
-    ReviewEvent.Action.RETURNED: "[Portal KLA] Isian {code} dikembalikan: perlu perbaikan",
-    ReviewEvent.Action.REOPENED: "[Portal KLA] Isian {code} dibuka kembali: perlu perbaikan",
+    ReviewEvent.Action.APPROVED: gettext_lazy("[Portal KLA] Isian %(code)s disetujui"),
+    ReviewEvent.Action.RETURNED: gettext_lazy(
+        "[Portal KLA] Isian %(code)s dikembalikan: perlu perbaikan"
+    ),
+    ReviewEvent.Action.REOPENED: gettext_lazy(
+        "[Portal KLA] Isian %(code)s dibuka kembali: perlu perbaikan"
+    ),
 }
+# Emails go out in Indonesian whatever the reviewer reads: the portal does not know which
+# language each recipient chose, and Indonesian is the one every agency reads.
+EMAIL_LANGUAGE = "id"
 
 
 def review_notify(event: ReviewEvent) -> None:
@@ -30,12 +39,10 @@ def review_notify(event: ReviewEvent) -> None:
         )
         if not recipients:
             return
-        send_mail(
-            SUBJECTS[event.action].format(code=submission.item.code),
-            review_body(event),
-            settings.DEFAULT_FROM_EMAIL,
-            recipients,
-        )
+        with translation.override(EMAIL_LANGUAGE):
+            subject = SUBJECTS[event.action] % {"code": submission.item.code}
+            body = review_body(event)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
     except Exception:  # the review is committed; a mail outage must not surface as an error
         logger.exception("Review email for event %s was not sent", event.pk)
 
@@ -45,15 +52,24 @@ def review_body(event: ReviewEvent) -> str:
     s = event.submission
     when = timezone.localtime(event.created_at).strftime("%d-%m-%Y %H:%M")
     lines = [
-        f"Yth. {s.agency.name},",
+        _("Yth. %(agency)s,") % {"agency": s.agency.name},
         "",
-        f"Isian butir {s.item.code} ({s.item.name}) periode {s.period.year}: "
-        f"{event.get_action_display().lower()} oleh DP3AKB pada {when} WITA.",
-        f"Status sekarang: {s.get_status_display()}.",
+        _(
+            "Isian butir %(code)s (%(name)s) periode %(year)s: %(action)s oleh DP3AKB pada "
+            "%(when)s WITA."
+        )
+        % {
+            "code": s.item.code,
+            "name": s.item.name,
+            "year": s.period.year,
+            "action": event.get_action_display().lower(),
+            "when": when,
+        },
+        _("Status sekarang: %(status)s.") % {"status": s.get_status_display()},
     ]
     if event.note:
-        lines += ["", "Catatan peninjau:", event.note]
+        lines += ["", _("Catatan peninjau:"), event.note]
     if event.action != ReviewEvent.Action.APPROVED:
-        lines += ["", "Silakan perbaiki isian dan ajukan kembali melalui Portal KLA."]
-    lines += ["", "Pesan ini dikirim otomatis oleh Portal KLA."]
+        lines += ["", _("Silakan perbaiki isian dan ajukan kembali melalui Portal KLA.")]
+    lines += ["", _("Pesan ini dikirim otomatis oleh Portal KLA.")]
     return "\n".join(lines)

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from indicators.models import Agency, Assignment, Period, Region, ReminderLog, Submission
 from indicators.selectors import current_period
@@ -92,9 +94,12 @@ def _remind(*, agency, period, items, today, report) -> None:
                 items=len(items),
                 recipients=len(recipients),
             )
+            # In Indonesian: the recipients' chosen language is unknown (and a command has none).
+            with translation.override("id"):
+                subject, body = _subject(agency, period, today), _body(agency, period, items, today)
             send_mail(
-                subject=_subject(agency, period, today),
-                message=_body(agency, period, items, today),
+                subject=subject,
+                message=body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,
             )
@@ -118,25 +123,40 @@ def _remind(*, agency, period, items, today, report) -> None:
     )
 
 
-STATUS_TEXT = {"missing": "belum diisi", S.DRAFT: "masih draf", S.RETURNED: "dikembalikan"}
+STATUS_TEXT = {
+    "missing": gettext_lazy("belum diisi"),
+    S.DRAFT: gettext_lazy("masih draf"),
+    S.RETURNED: gettext_lazy("dikembalikan"),
+}
 
 
 def _subject(agency, period, today) -> str:
-    return (
-        f"[Portal KLA] {agency}: batas pengisian {period.closes_on:%d-%m-%Y} "
-        f"({period.days_left(today)} hari lagi)"
-    )
+    return _("[Portal KLA] %(agency)s: batas pengisian %(date)s (%(days)s hari lagi)") % {
+        "agency": agency,
+        "date": f"{period.closes_on:%d-%m-%Y}",
+        "days": period.days_left(today),
+    }
 
 
 def _body(agency, period, items, today) -> str:
     lines = [
-        f"Yth. operator {agency.name},",
+        _("Yth. operator %(agency)s,") % {"agency": agency.name},
         "",
-        f"Batas pengisian KLA {period.region.name} tahun {period.year} adalah "
-        f"{period.closes_on:%d-%m-%Y}, {period.days_left(today)} hari lagi.",
-        f"Masih ada {len(items)} butir yang perlu dilengkapi dan diajukan:",
+        _("Batas pengisian KLA %(region)s tahun %(year)s adalah %(date)s, %(days)s hari lagi.")
+        % {
+            "region": period.region.name,
+            "year": period.year,
+            "date": f"{period.closes_on:%d-%m-%Y}",
+            "days": period.days_left(today),
+        },
+        ngettext(
+            "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
+            "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
+            len(items),
+        )
+        % {"count": len(items)},
         "",
     ]
     lines += [f"- {item.code} ({STATUS_TEXT[item.status]}): {item.name}" for item in items]
-    lines += ["", "Silakan masuk ke Portal KLA untuk melengkapinya.", "", "DP3AKB"]
+    lines += ["", _("Silakan masuk ke Portal KLA untuk melengkapinya."), "", "DP3AKB"]
     return "\n".join(lines)

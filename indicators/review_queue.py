@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusters import scoring
+from clusters.models import Cluster, localized_name
 from indicators import roles, workflow
 from indicators.models import Period, Region, Submission
 from indicators.score_cache import cached_period_score
@@ -91,6 +92,11 @@ class ClusterQueue:
     waiting: int = 0
     returned: int = 0
     overdue: int = 0
+    name_en: str = ""
+
+    @property
+    def label(self) -> str:
+        return localized_name(self.name, self.name_en)
 
 
 @dataclass
@@ -132,6 +138,10 @@ def region_queue(period: Period) -> RegionQueue:
         .order_by()
     }
     own = {c.code: c for c in self_assessed.clusters}
+    # The cached scores carry the Indonesian names only (the kla_score contract).
+    english = dict(
+        Cluster.objects.filter(framework_id=period.framework_id).values_list("code", "name_en")
+    )
     clusters = [
         ClusterQueue(
             code=c.code,
@@ -142,6 +152,7 @@ def region_queue(period: Period) -> RegionQueue:
             waiting=counts.get(c.code, {}).get("waiting", 0),
             returned=counts.get(c.code, {}).get("returned", 0),
             overdue=counts.get(c.code, {}).get("overdue", 0),
+            name_en=english.get(c.code, ""),
         )
         for c in verified.clusters
     ]

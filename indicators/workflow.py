@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
@@ -31,8 +32,9 @@ class WorkflowError(Exception):
 class Conflict(WorkflowError):
     """Someone else changed the submission since the actor loaded it."""
 
-    def __init__(self, message="Isian ini sudah diubah orang lain. Muat ulang halaman."):
-        super().__init__(message)
+    def __init__(self, message=None):
+        # Translated when raised, not at import, so it reads in the language of the request.
+        super().__init__(message or _("Isian ini sudah diubah orang lain. Muat ulang halaman."))
 
 
 EDITABLE = (S.DRAFT, S.RETURNED)
@@ -61,10 +63,14 @@ def _locked(submission_id: int, version: int | None) -> Submission:
 
 def _check_period(period: Period, *, entry: bool) -> None:
     if period.locked:
-        raise WorkflowError(f"Periode {period.year} terkunci: tidak ada perubahan yang diterima.")
+        raise WorkflowError(
+            _("Periode %(year)s terkunci: tidak ada perubahan yang diterima.")
+            % {"year": period.year}
+        )
     if entry and not period.is_open_for_entry():
         raise WorkflowError(
-            f"Masa pengisian periode {period.year} sudah ditutup ({period.closes_on:%d-%m-%Y})."
+            _("Masa pengisian periode %(year)s sudah ditutup (%(date)s).")
+            % {"year": period.year, "date": f"{period.closes_on:%d-%m-%Y}"}
         )
 
 
@@ -94,7 +100,7 @@ def submission_save(
             raise Conflict() from exc
     current = _locked(submission.pk, version)
     if current.status not in EDITABLE:
-        raise WorkflowError("Isian yang sudah diajukan atau disetujui tidak dapat diubah.")
+        raise WorkflowError(_("Isian yang sudah diajukan atau disetujui tidak dapat diubah."))
     for name, value in values.items():
         setattr(current, name, value)
     current.version += 1
@@ -114,16 +120,19 @@ def _transition(
 ) -> Submission:
     sources, target = TRANSITIONS[action]
     if action in NOTE_REQUIRED and not note.strip():
-        raise WorkflowError("Catatan wajib diisi agar OPD tahu apa yang harus diperbaiki.")
+        raise WorkflowError(_("Catatan wajib diisi agar OPD tahu apa yang harus diperbaiki."))
     if "\x00" in note:
         # PostgreSQL refuses NUL in text; the admin's review buttons post the note unvalidated.
-        raise WorkflowError("Catatan berisi karakter NUL yang tidak diizinkan.")
+        raise WorkflowError(_("Catatan berisi karakter NUL yang tidak diizinkan."))
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
     if submission.status not in sources:
         raise WorkflowError(
-            f"Isian berstatus {submission.get_status_display()} tidak dapat "
-            f"{ReviewEvent.Action(action).label.lower()}."
+            _("Isian berstatus %(status)s tidak dapat %(action)s.")
+            % {
+                "status": submission.get_status_display(),
+                "action": ReviewEvent.Action(action).label.lower(),
+            }
         )
     event = ReviewEvent.objects.create(
         submission=submission,
@@ -174,9 +183,9 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
     """Submit an operator's draft or corrected return for review; required evidence first."""
     current = _locked(submission.pk, version)
     if not current.has_value:
-        raise WorkflowError("Isi nilai terlebih dahulu sebelum mengajukan.")
+        raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
     if current.item.evidence_required and not current.evidence.exists():
-        raise WorkflowError("Butir ini wajib dilengkapi data dukung sebelum diajukan.")
+        raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
     return _transition(
         current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True
     )

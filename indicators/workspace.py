@@ -118,10 +118,10 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
         counts["to_fill" if row.to_fill else row.status] += 1
         cluster, indicator = item.indicator.cluster, item.indicator
         if not clusters or clusters[-1].code != cluster.code:
-            clusters.append(Group(cluster.code, cluster.name))
+            clusters.append(Group(cluster.code, cluster.label))
         indicators = clusters[-1].rows
         if not indicators or indicators[-1].code != indicator.code:
-            indicators.append(Group(indicator.code, indicator.name))
+            indicators.append(Group(indicator.code, indicator.label))
         indicators[-1].rows.append(row)
     return Workspace(agency, period, clusters, counts)
 
@@ -141,7 +141,7 @@ def item_for(agency: Agency, period: Period, code: str) -> Item:
     """The agency's assigned item with that code in the period's edition, or 404."""
     item = agency_items(agency, period).filter(code__iexact=code).first()
     if item is None:
-        raise Http404("Butir tidak ditemukan untuk OPD ini.")
+        raise Http404(_("Butir tidak ditemukan untuk OPD ini."))
     return item
 
 

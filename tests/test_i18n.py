@@ -1,14 +1,21 @@
 """English is available: the catalogue covers every string, and a visitor who picks it reads it."""
 
 import ast
+import datetime
+import html
+import io
 import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import openpyxl
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
 
+from clusters.models import Cluster, Item
 from indicators.models import Agency, Submission
 from indicators.views.workspace import item_url
 
@@ -190,3 +197,222 @@ def test_an_english_browser_still_gets_indonesian_until_english_is_chosen(client
     client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
     page = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="id")
     assert "Masuk ke Portal KLA" not in page.content.decode()
+
+
+# ---- messages from the Python code, and the framework's own names ---------------------------
+
+CHECK, PERCENT = "III.17.a", "III.13.a"  # Dinkes items: a yes/no and a percentage
+IMPORT = "/admin/indicators/submission/import/"
+
+
+def speak(client, language):
+    """Read the portal in `language`: Indonesian needs no choice, English is chosen."""
+    if language == "en":
+        choose_english(client)
+
+
+def post_item(client, code, data):
+    return client.post(f"/items/{code}/?agency=DINKES", data)
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("id", "Butir ini wajib dilengkapi data dukung", "needs evidence"),
+        ("en", "This item needs evidence before it is submitted", "wajib dilengkapi"),
+    ],
+)
+def test_submitting_without_evidence_is_refused_in_the_chosen_language(
+    client, demo, operator, compiled_catalogue, language, said, not_said
+):
+    client.force_login(operator)
+    speak(client, language)
+    response = post_item(client, CHECK, {"intent": "submit", "version": 0, "answer": "1"})
+    assert response.status_code == 400
+    assert said in response.content.decode()
+    assert not_said not in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("id", "Masa pengisian periode %(year)s sudah ditutup (%(date)s).", "has closed"),
+        ("en", "Entry for period %(year)s has closed (%(date)s).", "sudah ditutup"),
+    ],
+)
+def test_a_workflow_refusal_is_reported_in_the_chosen_language(
+    client, demo, operator, compiled_catalogue, language, said, not_said
+):
+    period = demo.period
+    period.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    period.save()
+    client.force_login(operator)
+    speak(client, language)
+    # A page opened before the deadline is sent after it: the workflow itself refuses.
+    data = {"intent": "save", "version": 0, "numerator": "9", "denominator": "10"}
+    response = post_item(client, PERCENT, data)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert said % {"year": period.year, "date": f"{period.closes_on:%d-%m-%Y}"} in page
+    assert not_said not in page
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        (
+            "id",
+            "Isi berkas tidak dikenali sebagai jenis yang diterima. Jenis yang diterima:",
+            "Accepted",
+        ),
+        ("en", "content is not recognised as an accepted type. Accepted types: PDF", "Jenis yang"),
+    ],
+)
+def test_a_refused_upload_says_why_in_the_chosen_language(
+    client, demo, operator, compiled_catalogue, language, said, not_said
+):
+    client.force_login(operator)
+    speak(client, language)
+    page = html.unescape(
+        post_item(
+            client,
+            CHECK,
+            {
+                "intent": "save",
+                "version": 0,
+                "answer": "1",
+                "file": SimpleUploadedFile("laporan.pdf", b"<html><script>x</script></html>"),
+            },
+        ).content.decode()
+    )
+    assert said in page
+    assert not_said not in page
+    assert not Submission.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "said", "not_said"),
+    [
+        ("id", ["tidak dikenal di wilayah ini", "tidak boleh lebih besar dari penyebut"], "must"),
+        ("en", ["is unknown in this region", "must not be greater than the denominator"], "tidak"),
+    ],
+)
+def test_import_row_errors_read_in_the_chosen_language(
+    client, demo, verifier, compiled_catalogue, language, said, not_said
+):
+    client.force_login(verifier)
+    speak(client, language)
+    rows = (
+        "agency,item,numerator,denominator,value,note\nXYZ,II.11.a,,,4,\nDISDIK,IV.19.a,201,200,,\n"
+    )
+    file = SimpleUploadedFile("nilai.csv", rows.encode())
+    response = client.post(IMPORT, {"period": demo.period.pk, "status": "submitted", "file": file})
+    messages = [error.message for error in response.context["errors"]]
+    page = html.unescape(response.content.decode())
+    for text in said:
+        assert any(text in message for message in messages)
+        assert text in page
+    assert not any(not_said in message for message in messages)
+    assert not Submission.objects.exists()
+
+
+def test_item_page_names_the_item_and_indicator_in_english_once_chosen(
+    client, demo, operator, compiled_catalogue
+):
+    item = Item.objects.select_related("indicator").get(code=PERCENT)
+    client.force_login(operator)
+    indonesian = client.get(f"/items/{PERCENT}/?agency=DINKES").content.decode()
+    assert item.name in indonesian and item.indicator.name in indonesian
+    assert item.name_en not in indonesian
+
+    choose_english(client)
+    english = client.get(f"/items/{PERCENT}/?agency=DINKES").content.decode()
+    assert item.name_en == "Under-five stunting prevalence"
+    assert item.name_en in english and item.indicator.name_en in english
+    assert item.name not in english and item.indicator.name not in english
+
+
+def test_operator_home_names_clusters_indicators_and_items_in_the_chosen_language(
+    client, demo, operator, compiled_catalogue
+):
+    item = Item.objects.select_related("indicator__cluster").get(code=PERCENT)
+    names = [item.name, item.indicator.name, item.indicator.cluster.name]
+    names_en = [item.name_en, item.indicator.name_en, item.indicator.cluster.name_en]
+    client.force_login(operator)
+    indonesian = html.unescape(client.get("/").content.decode())
+    assert all(name in indonesian for name in names)
+    assert not any(name in indonesian for name in names_en)
+
+    choose_english(client)
+    english = html.unescape(client.get("/").content.decode())
+    assert all(name in english for name in names_en)
+    assert not any(name in english for name in names)
+
+
+def test_dashboard_names_the_framework_in_the_chosen_language(
+    client, demo_with_values, gugus_tugas, compiled_catalogue
+):
+    item = Item.objects.select_related("indicator__cluster").get(code=PERCENT)
+    names = [item.name, item.indicator.name, item.indicator.cluster.name]
+    names_en = [item.name_en, item.indicator.name_en, item.indicator.cluster.name_en]
+    client.force_login(gugus_tugas)
+    indonesian = html.unescape(client.get("/dashboard/").content.decode())
+    assert all(name in indonesian for name in names)
+    assert not any(name in indonesian for name in names_en)
+
+    choose_english(client, "/dashboard/")
+    english = html.unescape(client.get("/dashboard/").content.decode())
+    assert all(name in english for name in names_en)
+    assert not any(name in english for name in names)
+
+
+def test_dashboard_workbook_follows_the_chosen_language(
+    client, demo_with_values, gugus_tugas, compiled_catalogue
+):
+    item = Item.objects.get(code=PERCENT)
+    client.force_login(gugus_tugas)
+
+    def workbook():
+        content = client.get("/dashboard/export.xlsx").content
+        return openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+
+    def cells(book, sheet):
+        return {cell for row in book[sheet].iter_rows(values_only=True) for cell in row if cell}
+
+    indonesian = workbook()
+    assert indonesian.sheetnames[:3] == ["Ringkasan", "Klaster", "Indikator"]
+    assert {"Pertanyaan", item.name} <= cells(indonesian, "Butir")
+
+    choose_english(client, "/dashboard/")
+    english = workbook()
+    assert english.sheetnames[:3] == ["Summary", "Cluster", "Indicator"]
+    items = cells(english, "Item")
+    assert {"Question", item.name_en} <= items
+    assert item.name not in items
+
+
+def test_admin_index_names_clusters_in_the_chosen_language(
+    client, demo_with_values, verifier, compiled_catalogue
+):
+    clusters = list(Cluster.objects.filter(framework=demo_with_values.period.framework))
+    client.force_login(verifier)
+    indonesian = html.unescape(client.get("/admin/").content.decode())
+    assert all(c.name in indonesian and c.name_en not in indonesian for c in clusters)
+
+    choose_english(client, "/admin/")
+    english = html.unescape(client.get("/admin/").content.decode())
+    assert all(c.name_en in english and c.name not in english for c in clusters)
+
+
+@pytest.mark.django_db
+def test_a_framework_name_without_english_falls_back_to_indonesian(framework):
+    item = Item.objects.filter(indicator__cluster__framework=framework).first()
+    item.name_en = ""
+    with translation.override("en"):
+        assert item.label == item.name
+    item.name_en = "In English"
+    with translation.override("en"):
+        assert item.label == "In English"
+    with translation.override("id"):
+        assert item.label == item.name

@@ -74,11 +74,14 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=_("Berkas CSV atau XLSX"),
-        help_text=_("Judul kolom: %(header)s") % {"header": ",".join(importing.HEADER)},
     )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
+        # Filled in per request: a lazy string formatted at import would freeze one language.
+        self.fields["file"].help_text = _("Judul kolom: %(header)s") % {
+            "header": ",".join(importing.HEADER)
+        }
         self.fields["period"].queryset = Period.objects.filter(
             region__in=regions, locked=False
         ).select_related("region")
@@ -252,7 +255,7 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
 
     @admin.display(description=_("butir"))
     def item_label(self, obj):
-        return f"{obj.item.code} {obj.item.name}"
+        return f"{obj.item.code} {obj.item.label}"
 
     @admin.display(description=_("nilai terhitung"))
     def computed_value(self, obj):

@@ -20,7 +20,7 @@ def evidence_download(request, pk):
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):
-        raise Http404("Berkas tidak ditemukan.") from None
+        raise Http404(_("Berkas tidak ditemukan.")) from None
     response = FileResponse(
         handle,
         as_attachment=True,

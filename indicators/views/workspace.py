@@ -25,7 +25,7 @@ def item_detail(request, code):
     agency = access.agency_for_operator(request.user, request.GET.get("agency"))
     period = current_period(agency.region)
     if period is None:
-        raise Http404("Belum ada periode.")
+        raise Http404(_("Belum ada periode."))
     item = workspace.item_for(agency, period, code)
     submission = workflow.submission_for(agency=agency, item=item, period=period)
     page = workspace.item_page(agency, period, item, submission)

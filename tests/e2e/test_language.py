@@ -70,3 +70,28 @@ def test_language_switch_stays_on_one_line_on_a_phone(mobile_page, login, demo, 
     screenshot(page, "language-navbar-phone-english")
     assert one_line_tall(page, "Change")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def same_row(page, first, second):
+    """Whether two buttons sit on one row of the navbar (their vertical centres align)."""
+    a = page.get_by_role("button", name=first).bounding_box()
+    b = page.get_by_role("button", name=second).bounding_box()
+    return abs((a["y"] + a["height"] / 2) - (b["y"] + b["height"] / 2)) < 4
+
+
+def test_sign_out_stays_beside_the_language_switch_on_a_phone(mobile_page, login, demo, screenshot):
+    page = mobile_page
+    login(page, "operator.dinkes")
+    screenshot(page, "navbar-phone-sign-out")
+    assert same_row(page, "Ganti", "Keluar")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    switch_language(page, "English", "Ganti")
+    screenshot(page, "navbar-phone-sign-out-english")
+    assert same_row(page, "Change", "Sign out")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_a_wide_screen_still_shows_who_is_signed_in(page, login, demo):
+    login(page, "operator.dinkes")
+    assert page.get_by_text("operator.dinkes", exact=True).is_visible()
