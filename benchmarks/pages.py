@@ -4,6 +4,7 @@ Pages are a plain list so a new one is one line.
 """
 
 from dataclasses import dataclass
+from importlib import import_module
 
 from django.urls import reverse
 
@@ -60,9 +61,8 @@ def session_cookie(user) -> str:
     """A signed-in session for `user`, written through Django's own session store."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
-
-    session = SessionStore()
+    # The configured engine: with REDIS_URL (as in the bench) sessions live in the cache.
+    session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
