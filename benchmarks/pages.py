@@ -61,6 +61,7 @@ def session_cookie(user) -> str:
     """A signed-in session for `user`, written through Django's own session store."""
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
     # The configured engine: with REDIS_URL (as in the bench) sessions live in the cache.
     session = import_module(settings.SESSION_ENGINE).SessionStore()
     session[SESSION_KEY] = str(user.pk)

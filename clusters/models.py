@@ -12,11 +12,15 @@ from simple_history.models import HistoricalRecords
 from clusters import scoring
 
 
-def localized_name(name: str, name_en: str) -> str:
-    """The English name when the reader chose English and one exists, else the Indonesian."""
-    if name_en and (get_language() or "").startswith("en"):
-        return name_en
-    return name
+class Named:
+    """Anything with `name` and `name_en`: `label` is the name in the reader's language."""
+
+    @property
+    def label(self) -> str:
+        """The English name when the reader chose English and one exists, else the Indonesian."""
+        if self.name_en and (get_language() or "").startswith("en"):
+            return self.name_en
+        return self.name
 
 
 class Framework(models.Model):
@@ -58,7 +62,7 @@ class CategoryBand(models.Model):
         return f"{self.name} (≥ {self.min_total})"
 
 
-class Cluster(models.Model):
+class Cluster(Named, models.Model):
     """Kelembagaan (K) or one of Klaster I to V, with its point budget."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="clusters")
@@ -80,12 +84,8 @@ class Cluster(models.Model):
     def __str__(self):
         return self.name
 
-    @property
-    def label(self) -> str:
-        return localized_name(self.name, self.name_en)
 
-
-class Indicator(models.Model):
+class Indicator(Named, models.Model):
     """One of the 24 indicators, scored from its items."""
 
     cluster = models.ForeignKey(Cluster, on_delete=models.CASCADE, related_name="indicators")
@@ -108,12 +108,8 @@ class Indicator(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}"
 
-    @property
-    def label(self) -> str:
-        return localized_name(self.name, self.name_en)
 
-
-class Item(models.Model):
+class Item(Named, models.Model):
     """A scored item (butir) of an indicator: what an agency actually answers."""
 
     class Kind(models.TextChoices):
@@ -171,10 +167,6 @@ class Item(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
-
-    @property
-    def label(self) -> str:
-        return localized_name(self.name, self.name_en)
 
     @property
     def agency_codes(self):

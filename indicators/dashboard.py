@@ -19,7 +19,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters import scoring
-from clusters.models import Indicator, localized_name
+from clusters.models import Indicator, Named
 from clusters.selectors import framework_items, framework_spec
 from indicators import gap_planner, roles
 from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
@@ -69,17 +69,6 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
 
 
 # ---- rows of the page ------------------------------------------------------------------------
-
-
-class Named:
-    """A row of the framework named in both languages; `label` is the one the reader chose."""
-
-    name: str
-    name_en: str
-
-    @property
-    def label(self) -> str:
-        return localized_name(self.name, self.name_en)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from clusters import scoring
-from clusters.models import Cluster, localized_name
+from clusters.models import Cluster, Named
 from indicators import roles, workflow
 from indicators.models import Period, Region, Submission
 from indicators.score_cache import cached_period_score
@@ -83,7 +83,7 @@ def overdue_q(now: datetime.datetime | None = None) -> Q:
 
 
 @dataclass
-class ClusterQueue:
+class ClusterQueue(Named):
     code: str
     name: str
     verified: Decimal
@@ -93,10 +93,6 @@ class ClusterQueue:
     returned: int = 0
     overdue: int = 0
     name_en: str = ""
-
-    @property
-    def label(self) -> str:
-        return localized_name(self.name, self.name_en)
 
 
 @dataclass
