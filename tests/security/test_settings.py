@@ -47,6 +47,19 @@ def test_production_refuses_to_start_without_secret_key():
     assert "started" not in result.stdout
 
 
+def test_manage_py_refuses_to_run_the_server_or_checks_without_a_key():
+    for command in ("check", "runserver"):
+        result = manage(command)
+        assert result.returncode != 0, command
+        assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_schema_only_commands_run_without_a_key_on_a_fresh_checkout():
+    result = manage("makemigrations", "--check", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
+
+
 def test_production_refuses_the_development_key():
     result = run_django(SETUP, SECRET_KEY=settings.DEVELOPMENT_SECRET_KEY)
     assert result.returncode != 0
