@@ -5,8 +5,8 @@ import time
 
 from django.db import transaction
 
-from indicators.importing import values_import
 from indicators.models import Agency, Assignment, Period, Region, Submission
+from indicators.services.importing import values_import
 
 SLUG = "bench-import"
 

@@ -37,8 +37,12 @@ def sample_objects(region_slug: str = "r0001", agency_code: str = "DINKES") -> d
     from django.db.models import Count
 
     from indicators.models import Submission
-    from indicators.selectors import current_period, region_by_slug
-    from indicators.synthetic import gugus_tugas_username, operator_username, verifier_username
+    from indicators.seeding.synthetic import (
+        gugus_tugas_username,
+        operator_username,
+        verifier_username,
+    )
+    from indicators.selectors.periods import current_period, region_by_slug
 
     period = current_period(region_by_slug(region_slug))
     submission = (

@@ -7,7 +7,7 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Pelaksanaan KLA")
 
     def ready(self):
-        from indicators import notifications, workflow
+        from indicators.services import notifications, workflow
 
         if notifications.review_notify not in workflow.review_listeners:
             workflow.review_listeners.append(notifications.review_notify)

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Item
-from indicators import evidence as evidence_service
-from indicators import workflow
+from indicators.models import Submission
+from indicators.services import evidence as evidence_service
+from indicators.services import workflow
 
 # One set of rules for typed answers and imported rows: the import's row check is reused as
 # it is, so "numerator above denominator" or "fractional count" read the same everywhere.
-from indicators.importing import _clean_answer as clean_answer
-from indicators.models import Submission
+from indicators.services.importing import _clean_answer as clean_answer
 
 SAVE, SUBMIT = "save", "submit"
 # Which form field shows the error the import check reports against a column.

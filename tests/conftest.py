@@ -9,9 +9,10 @@ from django.core.files.base import ContentFile
 
 from clusters.models import Item
 from clusters.services import bundled_editions, framework_load
-from indicators import roles, workflow
-from indicators.demo import demo_seed
+from indicators import roles
 from indicators.models import Agency, Evidence, Region
+from indicators.seeding.demo import demo_seed
+from indicators.services import workflow
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.4\n% Portal KLA test evidence\n%%EOF\n"

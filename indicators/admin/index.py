@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from indicators import review_queue
+from indicators.selectors import review_queue
 
 _default_index = admin.site.index
 

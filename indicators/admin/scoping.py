@@ -9,8 +9,9 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Cluster, Indicator
-from indicators import review_queue, roles
+from indicators import roles
 from indicators.models import Agency, Evidence, Period, Region
+from indicators.selectors import review_queue
 from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
 

@@ -21,7 +21,7 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
-from indicators import importing, review_queue, roles, workflow
+from indicators import roles
 from indicators.admin.paging import EstimatedCountPaginator
 from indicators.admin.reference import evidence_download_url
 from indicators.admin.scoping import (
@@ -35,13 +35,15 @@ from indicators.admin.scoping import (
     region_filter,
     scoped_regions,
 )
-from indicators.models import REVIEW_QUEUE_STATUSES, Evidence, Period, Submission
-from indicators.resources import (
+from indicators.exports.resources import (
     SubmissionResource,
     SubmissionValuesResource,
     dataset_file,
     recap_dataset,
 )
+from indicators.models import REVIEW_QUEUE_STATUSES, Evidence, Period, Submission
+from indicators.selectors import review_queue
+from indicators.services import importing, workflow
 
 S = Submission.Status
 # The queue first: waiting for review, then returned, approved and drafts; within a status the

@@ -5,8 +5,8 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from indicators.dashboard import dashboard_data, dashboard_scope
-from indicators.dashboard_export import dashboard_xlsx
+from indicators.exports.dashboard_xlsx import dashboard_xlsx
+from indicators.selectors.dashboard import dashboard_data, dashboard_scope
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -7,8 +7,9 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from indicators import access, workflow
-from indicators import evidence as evidence_service
+from indicators import access
+from indicators.services import evidence as evidence_service
+from indicators.services import workflow
 from indicators.views.workspace import item_url
 
 

@@ -3,8 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from indicators import access, roles, workspace
-from indicators.selectors import current_period
+from indicators import access, roles
+from indicators.selectors import workspace
+from indicators.selectors.periods import current_period
 
 
 @login_required

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from indicators import access, workflow, workspace
+from indicators import access
 from indicators.forms import SUBMIT, AnswerForm, field_ids
-from indicators.selectors import current_period
+from indicators.selectors import workspace
+from indicators.selectors.periods import current_period
+from indicators.services import workflow
 
 
 def item_url(agency, item_code: str) -> str:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.selectors import VERIFIED, period_score
+from indicators.selectors.scores import VERIFIED, period_score
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -4,8 +4,8 @@ import pytest
 
 from clusters.models import Item
 from indicators.models import Agency, Period
+from indicators.selectors.workspace import agency_items
 from indicators.views.workspace import item_url
-from indicators.workspace import agency_items
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

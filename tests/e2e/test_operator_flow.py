@@ -2,8 +2,8 @@
 
 import pytest
 
-from indicators.demo import demo_pdf
 from indicators.models import Submission
+from indicators.seeding.demo import demo_pdf
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.urls import reverse
 
+from indicators.exports.resources import neutralise
 from indicators.models import Period, Submission
-from indicators.resources import neutralise
 from tests.indicators.test_admin_review import make_submission
 
 IMPORT = "/admin/indicators/submission/import/"
@@ -164,7 +164,7 @@ def test_recap_export_has_points_and_status_counts_per_cluster_and_indicator(
     ]
     clusters = [r for r in rows if r["level"] == "cluster"]
     assert len(clusters) == 6 and len([r for r in rows if r["level"] == "indicator"]) == 24
-    from indicators.selectors import period_score
+    from indicators.selectors.scores import period_score
 
     verified = period_score(period, "verified")
     total = next(r for r in rows if r["level"] == "total")

@@ -8,7 +8,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clusters.models import Item
-from indicators import review_queue
 from indicators.models import (
     Agency,
     Assignment,
@@ -17,6 +16,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
+from indicators.selectors import review_queue
 from tests.conftest import attach_evidence
 
 CHANGELIST = "/admin/indicators/submission/"
@@ -313,7 +313,7 @@ def test_index_shows_the_region_queue_with_scores_and_links(demo_with_values, ve
     assert queue.period == period
     waiting = Submission.objects.filter(period=period, status="submitted").count()
     assert queue.waiting == waiting and waiting > 0
-    from indicators.selectors import period_score
+    from indicators.selectors.scores import period_score
 
     assert queue.verified.total == period_score(period, "verified").total
     text = page.content.decode()
@@ -342,7 +342,7 @@ def test_two_reviewers_at_once_exactly_one_wins(framework):
         pytest.skip("row locks need PostgreSQL")
     from django.contrib.auth import get_user_model
 
-    from indicators.demo import demo_seed
+    from indicators.seeding.demo import demo_seed
     from tests.conftest import PASSWORD
 
     report = demo_seed(framework=framework, with_values=False, password=PASSWORD)

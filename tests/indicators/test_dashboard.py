@@ -11,9 +11,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.dashboard import dashboard_data
-from indicators.dashboard_export import safe_cell
+from indicators.exports.dashboard_xlsx import safe_cell
 from indicators.models import Agency, OfficialResult, Submission
+from indicators.selectors.dashboard import dashboard_data
 
 URL = "/dashboard/"
 

@@ -8,16 +8,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusters.models import Item
-from indicators import workflow
-from indicators.demo import demo_pdf
-from indicators.evidence import (
+from indicators.models import Agency, Evidence
+from indicators.seeding.demo import demo_pdf
+from indicators.services import workflow
+from indicators.services.evidence import (
     EvidenceRejected,
     evidence_add,
     evidence_clean_name,
     evidence_inspect,
     evidence_remove,
 )
-from indicators.models import Agency, Evidence
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 40

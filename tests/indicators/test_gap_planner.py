@@ -3,12 +3,11 @@
 from decimal import Decimal
 from fractions import Fraction
 
-from clusters import scoring
+from clusters import gap_planner, scoring
 from clusters.selectors import framework_spec
-from indicators import gap_planner
-from indicators.importing import values_import
 from indicators.models import Assignment
-from indicators.selectors import VERIFIED, counted_answers, period_score
+from indicators.selectors.scores import VERIFIED, counted_answers, period_score
+from indicators.services.importing import values_import
 
 ITEMS = [
     scoring.ItemSpec("A.1.a", "A.1", scoring.CHECK, scoring.CHECK, weight=3),

@@ -7,8 +7,8 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.importing import ImportRejected, values_import
 from indicators.models import Period, ReviewEvent, Submission
+from indicators.services.importing import ImportRejected, values_import
 
 HEADER = "agency,item,numerator,denominator,value,note\n"
 

@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from indicators.selectors import period_for, period_score
+from indicators.selectors.periods import period_for
+from indicators.selectors.scores import period_score
 
 # The bundled copy, and shared/kla/examples beside the clone when it is there (as in CI).
 EXAMPLE_DIRS = [

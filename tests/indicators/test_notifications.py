@@ -3,8 +3,8 @@
 import pytest
 from django.core import mail
 
-from indicators import notifications, workflow
 from indicators.models import Agency
+from indicators.services import notifications, workflow
 from tests.indicators.test_admin_review import make_submission
 
 

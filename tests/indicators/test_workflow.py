@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from indicators import workflow
 from indicators.models import Period, ReviewEvent, Submission
+from indicators.services import workflow
 from tests.conftest import attach_evidence as attach
 
 

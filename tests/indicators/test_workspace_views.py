@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clusters.models import Item
-from indicators import workflow
-from indicators.demo import demo_pdf
 from indicators.models import Agency, Period, ReviewEvent, Submission
-from indicators.workspace import agency_items
+from indicators.seeding.demo import demo_pdf
+from indicators.selectors.workspace import agency_items
+from indicators.services import workflow
 from tests.indicators.test_evidence import upload
 
 PERCENT, CHECK, COUNT = "III.13.a", "III.17.a", "III.14.b"
@@ -346,7 +346,7 @@ def test_last_year_answer_is_shown_for_comparison(client, demo_with_values):
 
 
 def upload_for(submission, actor):
-    from indicators.evidence import evidence_add
+    from indicators.services.evidence import evidence_add
 
     evidence_add(submission=submission, upload=upload(demo_pdf("bukti"), "bukti.pdf"), actor=actor)
 

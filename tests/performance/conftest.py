@@ -2,7 +2,7 @@
 
 import pytest
 
-from indicators.synthetic import synthetic_generate
+from indicators.seeding.synthetic import synthetic_generate
 
 YEAR = 2025
 

@@ -2,11 +2,12 @@
 
 import pytest
 
+from clusters import gap_planner
 from clusters.selectors import framework_spec
-from indicators import gap_planner, workflow
-from indicators.importing import values_import
 from indicators.models import Submission
-from indicators.selectors import SELF, VERIFIED, counted_answers, period_score
+from indicators.selectors.scores import SELF, VERIFIED, counted_answers, period_score
+from indicators.services import workflow
+from indicators.services.importing import values_import
 
 
 @pytest.fixture

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from indicators.models import Submission
-from indicators.selectors import SELF, VERIFIED, current_period, period_score, region_by_slug
+from indicators.selectors.periods import current_period, region_by_slug
+from indicators.selectors.scores import SELF, VERIFIED, period_score
 from tests.performance.conftest import YEAR
 
 

@@ -19,7 +19,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
-from indicators.synthetic import SyntheticError, operator_username, verifier_username
+from indicators.seeding.synthetic import SyntheticError, operator_username, verifier_username
 
 SUBMISSION = ("agency__region__slug", "agency__code", "item__code", "period__year")
 

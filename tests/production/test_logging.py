@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from indicators import workflow
-from indicators.importing import ImportRejected, values_import
+from indicators.services import workflow
+from indicators.services.importing import ImportRejected, values_import
 from kla_portal.logging import JsonFormatter
 from tests.production.conftest import evidence_for
 

@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from indicators import workflow
 from indicators.models import Period, ReminderLog
-from indicators.reminders import reminders_send
+from indicators.services import workflow
+from indicators.services.reminders import reminders_send
 from tests.production.conftest import evidence_for
 
 

@@ -2,11 +2,12 @@
 
 import pytest
 
-from indicators import workflow
-from indicators.importing import values_import
 from indicators.models import Period, Submission
-from indicators.score_cache import cached_period_score, score_cache_invalidate
-from indicators.selectors import NotFound, period_score
+from indicators.selectors.periods import NotFound
+from indicators.selectors.score_cache import cached_period_score, score_cache_invalidate
+from indicators.selectors.scores import period_score
+from indicators.services import workflow
+from indicators.services.importing import values_import
 from tests.production.conftest import evidence_for
 
 

@@ -8,8 +8,8 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators import backup
 from indicators.models import Evidence, evidence_storage
+from indicators.services import backup
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -5,8 +5,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clusters.models import Item
-from indicators import workflow
 from indicators.models import Agency, Submission
+from indicators.services import workflow
 
 FUZZ = settings(
     max_examples=60,

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from clusters.models import Item
-from indicators.importing import HEADER, ImportRejected, values_import
 from indicators.models import Submission
+from indicators.services.importing import HEADER, ImportRejected, values_import
 
 FUZZ = settings(
     max_examples=150,

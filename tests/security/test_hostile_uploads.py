@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from indicators.demo import demo_pdf
 from indicators.models import Evidence, Submission
+from indicators.seeding.demo import demo_pdf
 
 ITEM = "III.13.a"  # a percentage item of Dinkes
 ITEM_URL = f"/items/{ITEM}/?agency=DINKES"

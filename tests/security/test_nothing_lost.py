@@ -6,9 +6,9 @@ from django.db.models import ProtectedError
 from django.urls import reverse
 
 from clusters.models import Item
-from indicators import workflow
-from indicators.importing import values_import
 from indicators.models import Agency, Evidence, Period, Submission, evidence_storage
+from indicators.services import workflow
+from indicators.services.importing import values_import
 
 
 def test_deleting_an_agency_item_or_period_with_submissions_is_refused(demo_with_values):

@@ -7,9 +7,9 @@ from django.db import connection
 from django.db.models import F
 
 from clusters.models import Item
-from indicators import workflow
-from indicators.importing import values_import
 from indicators.models import Agency, ReviewEvent, Submission
+from indicators.services import workflow
+from indicators.services.importing import values_import
 
 RACES = 50
 

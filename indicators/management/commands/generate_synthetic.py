@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from clusters.selectors import current_framework
-from indicators.synthetic import SyntheticError, synthetic_generate
+from indicators.seeding.synthetic import SyntheticError, synthetic_generate
 
 
 class Command(BaseCommand):

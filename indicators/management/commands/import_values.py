@@ -4,8 +4,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.importing import IMPORT_STATUSES, ImportRejected, values_import
-from indicators.selectors import NotFound, period_for, region_by_slug
+from indicators.selectors.periods import NotFound, period_for, region_by_slug
+from indicators.services.importing import IMPORT_STATUSES, ImportRejected, values_import
 
 
 class Command(BaseCommand):

@@ -4,7 +4,8 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.selectors import BASES, NotFound, period_for, region_by_slug, score_document
+from indicators.selectors.periods import NotFound, period_for, region_by_slug
+from indicators.selectors.scores import BASES, score_document
 
 
 class Command(BaseCommand):

@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.selectors import current_framework
-from indicators.demo import demo_seed
+from indicators.seeding.demo import demo_seed
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.reminders import reminders_send
-from indicators.selectors import NotFound, region_by_slug
+from indicators.selectors.periods import NotFound, region_by_slug
+from indicators.services.reminders import reminders_send
 
 
 class Command(BaseCommand):

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from indicators.models import Agency, Assignment, Period, Region, ReminderLog, Submission
-from indicators.selectors import current_period
+from indicators.selectors.periods import current_period
 
 logger = logging.getLogger("kla.reminders")
 S = Submission.Status

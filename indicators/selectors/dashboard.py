@@ -18,13 +18,14 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from clusters import scoring
+from clusters import gap_planner, scoring
 from clusters.models import Indicator, Named
 from clusters.selectors import framework_items, framework_spec
-from indicators import gap_planner, roles
+from indicators import roles
 from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
-from indicators.score_cache import cached_period_score, period_cached
-from indicators.selectors import BASES, SELF, VERIFIED, counted_answers, current_period
+from indicators.selectors.periods import current_period
+from indicators.selectors.score_cache import cached_period_score, period_cached
+from indicators.selectors.scores import BASES, SELF, VERIFIED, counted_answers
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)

@@ -19,8 +19,8 @@ from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from indicators import workflow
 from indicators.models import Evidence, Submission
+from indicators.services import workflow
 
 ALLOWED_LABEL = "PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS"
 MAX_NAME = 150

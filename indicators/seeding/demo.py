@@ -31,7 +31,7 @@ from indicators.models import (
     Submission,
 )
 
-DEMO = Path(__file__).resolve().parent / "fixtures" / "demo"
+DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 REGION = {"slug": "balikpapan", "name": "Kota Balikpapan", "province": "Kalimantan Timur"}
 RETURN_NOTES = [
     "Lampirkan SK yang sudah ditandatangani dan bernomor.",

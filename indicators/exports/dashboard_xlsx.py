@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from indicators.dashboard import Dashboard
+from indicators.selectors.dashboard import Dashboard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 NOTE = gettext_lazy(

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
-from indicators.score_cache import score_cache_invalidate
+from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
 

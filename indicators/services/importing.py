@@ -23,7 +23,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from clusters.models import Item
 from indicators.models import Agency, Assignment, Period, ReviewEvent, Submission
-from indicators.score_cache import score_cache_invalidate
+from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.import")
 

@@ -16,7 +16,8 @@ from django.core.cache import cache
 
 from clusters.scoring import Score
 from indicators.models import Period
-from indicators.selectors import BASES, NotFound, period_score
+from indicators.selectors.periods import NotFound
+from indicators.selectors.scores import BASES, period_score
 
 T = TypeVar("T")
 

@@ -12,9 +12,9 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
 from clusters.models import Indicator, Item
-from indicators.importing import HEADER
 from indicators.models import Period, Submission
-from indicators.selectors import SELF, VERIFIED, period_score
+from indicators.selectors.scores import SELF, VERIFIED, period_score
+from indicators.services.importing import HEADER
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"xlsx": XLSX, "csv": CSV}

@@ -22,7 +22,6 @@ from django.db import transaction
 from clusters.models import CategoryBand, Framework, Item
 from clusters.selectors import framework_items
 from indicators import roles
-from indicators.demo import RETURN_NOTES, _answer, _csv
 from indicators.models import (
     Agency,
     Assignment,
@@ -34,6 +33,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
+from indicators.seeding.demo import RETURN_NOTES, _answer, _csv
 
 CHUNK = 50  # regions per round of inserts: bounds memory, keeps queries per region tiny
 BATCH = 2000

@@ -14,10 +14,12 @@ from django.utils.translation import ngettext
 
 from clusters import scoring
 from clusters.models import Cluster, Named
-from indicators import roles, workflow
+from indicators import roles
 from indicators.models import Period, Region, Submission
-from indicators.score_cache import cached_period_score
-from indicators.selectors import SELF, VERIFIED, current_period
+from indicators.selectors.periods import current_period
+from indicators.selectors.score_cache import cached_period_score
+from indicators.selectors.scores import SELF, VERIFIED
+from indicators.services import workflow
 
 APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
 ACTIONS = {

@@ -1,0 +1,1 @@
+"""Files handed out: spreadsheets and archives, formula-neutralised."""

@@ -1,0 +1,1 @@
+"""Demo and synthetic data: a believable city and a national data set."""

@@ -1,0 +1,1 @@
+"""Reads: queries shared by pages, commands and exports, joins already made."""

@@ -1,0 +1,1 @@
+"""Writes: every change that touches several rows or has side effects."""
