@@ -7,7 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, OuterRef, Subquery, Value, When
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -41,7 +41,7 @@ from indicators.exports.resources import (
     dataset_file,
     recap_dataset,
 )
-from indicators.models import REVIEW_QUEUE_STATUSES, Evidence, Period, Submission
+from indicators.models import Evidence, Period, Submission, review_queue_rank
 from indicators.selectors import review_queue
 from indicators.services import importing, workflow
 
@@ -49,10 +49,7 @@ S = Submission.Status
 # The queue first: waiting for review, then returned, approved and drafts; within a status the
 # instrument's load order. Only submission columns, matching the `submission_review_queue`
 # index, so even the national list reads its first page without sorting 100,000 rows.
-STATUS_ORDER = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(REVIEW_QUEUE_STATUSES)),
-    output_field=IntegerField(),
-)
+STATUS_ORDER = review_queue_rank()
 IMPORT_SALT = "indicators.admin.import"
 # The previewed file travels back signed in the confirm form, which Django caps at 2.5 MB
 # (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it.

@@ -1,6 +1,5 @@
-"""The year's work: regions, agencies, periods, submissions, evidence, review and results."""
+"""Answers and their evidence, with every review step."""
 
-import datetime
 import re
 import uuid
 from pathlib import PurePosixPath
@@ -13,126 +12,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Framework, Item
-
-
-class Region(models.Model):
-    """A kabupaten or kota that runs its evaluation here (slug `balikpapan`)."""
-
-    slug = models.SlugField(_("kode"), max_length=60, unique=True)
-    name = models.CharField(_("nama"), max_length=120)
-    province = models.CharField(_("provinsi"), max_length=120, blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["name"]
-        verbose_name = _("kabupaten/kota")
-        verbose_name_plural = _("kabupaten/kota")
-
-    def __str__(self):
-        return self.name
-
-
-class Kecamatan(models.Model):
-    """A district of a region."""
-
-    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="kecamatan")
-    code = models.CharField(_("kode"), max_length=40)
-    name = models.CharField(_("nama"), max_length=120)
-    kelurahan_count = models.PositiveSmallIntegerField(_("jumlah kelurahan"), default=0)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["region", "name"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="kecamatan_unique_code"),
-        ]
-        verbose_name = _("kecamatan")
-        verbose_name_plural = _("kecamatan")
-
-    def __str__(self):
-        return self.name
-
-
-class Agency(models.Model):
-    """A city agency (OPD) with a stable code such as DINKES; its members act for it."""
-
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies")
-    code = models.CharField(_("kode"), max_length=30)
-    name = models.CharField(_("nama"), max_length=255)
-    short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
-    members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="agencies", blank=True, verbose_name=_("anggota")
-    )
-    history = HistoricalRecords(m2m_fields=[members])
-
-    class Meta:
-        ordering = ["region", "code"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="agency_unique_code"),
-        ]
-        verbose_name = _("perangkat daerah (OPD)")
-        verbose_name_plural = _("perangkat daerah (OPD)")
-
-    def __str__(self):
-        return self.short_name or self.code
-
-
-class Period(models.Model):
-    """One evaluation year of a region on one framework edition, with its entry window."""
-
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="periods")
-    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="periods")
-    year = models.PositiveSmallIntegerField(_("tahun"))
-    opens_on = models.DateField(_("pengisian dibuka"))
-    closes_on = models.DateField(_("batas pengisian"))
-    locked = models.BooleanField(
-        _("dikunci"), default=False, help_text=_("Periode terkunci tidak menerima perubahan.")
-    )
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["region", "-year"]
-        constraints = [
-            models.UniqueConstraint(fields=["region", "year"], name="period_unique_year"),
-            models.CheckConstraint(
-                condition=Q(closes_on__gte=F("opens_on")), name="period_window_ordered"
-            ),
-        ]
-        verbose_name = _("periode")
-        verbose_name_plural = _("periode")
-
-    def __str__(self):
-        return f"{self.region} {self.year}"
-
-    def is_open_for_entry(self, today: datetime.date | None = None) -> bool:
-        today = today or timezone.localdate()
-        return not self.locked and self.opens_on <= today <= self.closes_on
-
-    def days_left(self, today: datetime.date | None = None) -> int:
-        return (self.closes_on - (today or timezone.localdate())).days
-
-
-class Assignment(models.Model):
-    """An agency supplies an item in its region (several agencies may share one item)."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="assignments")
-    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="assignments")
-    history = HistoricalRecords()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "item"], name="assignment_unique"),
-        ]
-        verbose_name = _("penugasan")
-        verbose_name_plural = _("penugasan")
-
-    def __str__(self):
-        return f"{self.agency} → {self.item.code}"
-
+from clusters.models import Item
+from indicators.models.periods import Period
+from indicators.models.regions import Agency
 
 # The review queue's order: waiting for review first, then returned, approved and drafts.
 REVIEW_QUEUE_STATUSES = ("submitted", "returned", "approved", "draft")
+
+
+def review_queue_rank() -> models.Case:
+    """A status's place in the review queue: the index and the admin's ordering share it.
+
+    PostgreSQL uses the `submission_review_queue` index only for this exact expression, so a
+    second copy that drifted would silently sort every submission again.
+    """
+    return models.Case(
+        *(
+            models.When(status=status, then=models.Value(rank))
+            for rank, status in enumerate(REVIEW_QUEUE_STATUSES)
+        ),
+        output_field=models.IntegerField(),
+    )
 
 
 class Submission(models.Model):
@@ -196,15 +96,9 @@ class Submission(models.Model):
         indexes = [
             models.Index(fields=["period", "status"], name="submission_period_status"),
             # The admin's review queue order, so a national list reads its first page from
-            # the index instead of sorting every submission (see REVIEW_QUEUE_ORDER).
+            # the index instead of sorting every submission.
             models.Index(
-                models.Case(
-                    *(
-                        models.When(status=status, then=models.Value(rank))
-                        for rank, status in enumerate(REVIEW_QUEUE_STATUSES)
-                    ),
-                    output_field=models.IntegerField(),
-                ),
+                review_queue_rank(),
                 F("item"),
                 F("agency"),
                 F("id"),
@@ -318,51 +212,3 @@ class ReviewEvent(models.Model):
 
     def __str__(self):
         return f"{self.submission} {self.action}"
-
-
-class OfficialResult(models.Model):
-    """The scores the ministry returned for a period, to compare with the portal's forecast."""
-
-    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="official")
-    self_assessment = models.DecimalField(
-        _("penilaian mandiri"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
-    administrative_verification = models.DecimalField(
-        _("verifikasi administrasi"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
-    final_score = models.DecimalField(
-        _("nilai akhir"), max_digits=7, decimal_places=2, null=True, blank=True
-    )
-    category = models.CharField(_("kategori"), max_length=40, blank=True)
-    decree = models.CharField(_("nomor keputusan"), max_length=255, blank=True)
-    notes = models.TextField(_("catatan"), blank=True)
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["-period__year"]
-        verbose_name = _("hasil resmi")
-        verbose_name_plural = _("hasil resmi")
-
-    def __str__(self):
-        return f"{self.period}: {self.final_score or '-'} {self.category}"
-
-
-class ReminderLog(models.Model):
-    """A deadline reminder sent to an agency on a day, so a rerun that day sends nothing."""
-
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
-    sent_on = models.DateField(_("tanggal kirim"))
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
-    items = models.PositiveIntegerField(_("jumlah butir"), default=0)
-    recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
-
-    class Meta:
-        ordering = ["-sent_on", "agency"]
-        constraints = [
-            models.UniqueConstraint(fields=["agency", "sent_on"], name="reminder_once_a_day"),
-        ]
-        verbose_name = _("pengingat tenggat")
-        verbose_name_plural = _("pengingat tenggat")
-
-    def __str__(self):
-        return f"{self.agency} {self.sent_on}"

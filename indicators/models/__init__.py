@@ -1,0 +1,30 @@
+"""The year's work: regions, agencies, periods, submissions, evidence, review and results."""
+
+from indicators.models.periods import OfficialResult, Period, ReminderLog
+from indicators.models.regions import Agency, Assignment, Kecamatan, Region
+from indicators.models.submissions import (
+    REVIEW_QUEUE_STATUSES,
+    Evidence,
+    ReviewEvent,
+    Submission,
+    evidence_path,
+    evidence_storage,
+    review_queue_rank,
+)
+
+__all__ = [
+    "REVIEW_QUEUE_STATUSES",
+    "Agency",
+    "Assignment",
+    "Evidence",
+    "Kecamatan",
+    "OfficialResult",
+    "Period",
+    "Region",
+    "ReminderLog",
+    "ReviewEvent",
+    "Submission",
+    "evidence_path",
+    "evidence_storage",
+    "review_queue_rank",
+]

@@ -1,0 +1,95 @@
+"""Evaluation years: the entry window and lock, the ministry's results, reminders sent."""
+
+import datetime
+
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Framework
+from indicators.models.regions import Agency, Region
+
+
+class Period(models.Model):
+    """One evaluation year of a region on one framework edition, with its entry window."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="periods")
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="periods")
+    year = models.PositiveSmallIntegerField(_("tahun"))
+    opens_on = models.DateField(_("pengisian dibuka"))
+    closes_on = models.DateField(_("batas pengisian"))
+    locked = models.BooleanField(
+        _("dikunci"), default=False, help_text=_("Periode terkunci tidak menerima perubahan.")
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "year"], name="period_unique_year"),
+            models.CheckConstraint(
+                condition=Q(closes_on__gte=F("opens_on")), name="period_window_ordered"
+            ),
+        ]
+        verbose_name = _("periode")
+        verbose_name_plural = _("periode")
+
+    def __str__(self):
+        return f"{self.region} {self.year}"
+
+    def is_open_for_entry(self, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return not self.locked and self.opens_on <= today <= self.closes_on
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return (self.closes_on - (today or timezone.localdate())).days
+
+
+class OfficialResult(models.Model):
+    """The scores the ministry returned for a period, to compare with the portal's forecast."""
+
+    period = models.OneToOneField(Period, on_delete=models.CASCADE, related_name="official")
+    self_assessment = models.DecimalField(
+        _("penilaian mandiri"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    administrative_verification = models.DecimalField(
+        _("verifikasi administrasi"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    final_score = models.DecimalField(
+        _("nilai akhir"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    category = models.CharField(_("kategori"), max_length=40, blank=True)
+    decree = models.CharField(_("nomor keputusan"), max_length=255, blank=True)
+    notes = models.TextField(_("catatan"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period__year"]
+        verbose_name = _("hasil resmi")
+        verbose_name_plural = _("hasil resmi")
+
+    def __str__(self):
+        return f"{self.period}: {self.final_score or '-'} {self.category}"
+
+
+class ReminderLog(models.Model):
+    """A deadline reminder sent to an agency on a day, so a rerun that day sends nothing."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
+    sent_on = models.DateField(_("tanggal kirim"))
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    items = models.PositiveIntegerField(_("jumlah butir"), default=0)
+    recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
+
+    class Meta:
+        ordering = ["-sent_on", "agency"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "sent_on"], name="reminder_once_a_day"),
+        ]
+        verbose_name = _("pengingat tenggat")
+        verbose_name_plural = _("pengingat tenggat")
+
+    def __str__(self):
+        return f"{self.agency} {self.sent_on}"

@@ -1,0 +1,88 @@
+"""Where the work happens and who does it: regions, kecamatan, agencies, assignments."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from clusters.models import Item
+
+
+class Region(models.Model):
+    """A kabupaten or kota that runs its evaluation here (slug `balikpapan`)."""
+
+    slug = models.SlugField(_("kode"), max_length=60, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    province = models.CharField(_("provinsi"), max_length=120, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("kabupaten/kota")
+        verbose_name_plural = _("kabupaten/kota")
+
+    def __str__(self):
+        return self.name
+
+
+class Kecamatan(models.Model):
+    """A district of a region."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="kecamatan")
+    code = models.CharField(_("kode"), max_length=40)
+    name = models.CharField(_("nama"), max_length=120)
+    kelurahan_count = models.PositiveSmallIntegerField(_("jumlah kelurahan"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["region", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="kecamatan_unique_code"),
+        ]
+        verbose_name = _("kecamatan")
+        verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Agency(models.Model):
+    """A city agency (OPD) with a stable code such as DINKES; its members act for it."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="agencies")
+    code = models.CharField(_("kode"), max_length=30)
+    name = models.CharField(_("nama"), max_length=255)
+    short_name = models.CharField(_("singkatan"), max_length=60, blank=True)
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="agencies", blank=True, verbose_name=_("anggota")
+    )
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["region", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="agency_unique_code"),
+        ]
+        verbose_name = _("perangkat daerah (OPD)")
+        verbose_name_plural = _("perangkat daerah (OPD)")
+
+    def __str__(self):
+        return self.short_name or self.code
+
+
+class Assignment(models.Model):
+    """An agency supplies an item in its region (several agencies may share one item)."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="assignments")
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="assignments")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "item"], name="assignment_unique"),
+        ]
+        verbose_name = _("penugasan")
+        verbose_name_plural = _("penugasan")
+
+    def __str__(self):
+        return f"{self.agency} → {self.item.code}"
