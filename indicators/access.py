@@ -7,13 +7,19 @@ superusers. Anyone else gets a 404, never a 403 that would confirm the object ex
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from clusters.models import Item
 from indicators import roles
-from indicators.models import Agency, Evidence, Submission
+from indicators.models import Agency, Evidence, Period, Region, Submission
+from indicators.selectors.periods import current_period
+from indicators.selectors.workspace import agency_items, submission_for
 
 
 def operator_agencies(user) -> QuerySet[Agency]:
@@ -47,16 +53,6 @@ def submissions_visible_to(user) -> QuerySet[Submission]:
     return Submission.objects.filter(allowed)
 
 
-def submission_for_user(user, pk: int) -> Submission:
-    """A submission the user may read, with its item, agency and period, or 404."""
-    return get_object_or_404(
-        submissions_visible_to(user).select_related(
-            "item__indicator__cluster", "agency__region", "period"
-        ),
-        pk=pk,
-    )
-
-
 def evidence_for_user(user, pk: int) -> Evidence:
     """An evidence file the user may download, or 404."""
     return get_object_or_404(
@@ -75,3 +71,62 @@ def evidence_for_operator(user, pk: int) -> Evidence:
         ),
         pk=pk,
     )
+
+
+@dataclass
+class ItemAccess:
+    """What the item page works on: the operator's agency, the period, the item, its answer."""
+
+    agency: Agency
+    period: Period
+    item: Item
+    submission: Submission
+
+
+def item_for_operator(user, code: str, agency_code: str | None) -> ItemAccess:
+    """The operator's assigned item in the current period, with its submission (maybe unsaved)."""
+    agency = agency_for_operator(user, agency_code)
+    period = current_period(agency.region)
+    if period is None:
+        raise Http404(_("Belum ada periode."))
+    item = agency_items(agency, period).filter(code__iexact=code).first()
+    if item is None:
+        raise Http404(_("Butir tidak ditemukan untuk OPD ini."))
+    return ItemAccess(agency, period, item, submission_for(agency=agency, item=item, period=period))
+
+
+@dataclass
+class Scope:
+    """What the visitor may choose from, and what they chose."""
+
+    regions: list[Region]
+    region: Region
+    periods: list[Period]
+    period: Period
+
+    @property
+    def many_regions(self) -> bool:
+        return len(self.regions) > 1
+
+
+def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
+    """The region and period a dashboard visitor asked for, or 403/404."""
+    if not roles.can_see_dashboard(user):
+        raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
+    regions = list(roles.user_regions(user).order_by("name"))
+    if not regions:
+        raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))
+    region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
+    if region_slug and region is None:
+        raise Http404(_("Wilayah tidak ditemukan."))
+    region = region or regions[0]
+    periods = list(Period.objects.filter(region=region).select_related("framework", "region"))
+    if not periods:
+        raise Http404(_("Wilayah ini belum punya periode penilaian."))
+    if year:
+        period = next((p for p in periods if str(p.year) == year), None)
+        if period is None:
+            raise Http404(_("Periode tidak ditemukan."))
+    else:
+        period = current_period(region)
+    return Scope(regions, region, periods, period)

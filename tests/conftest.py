@@ -12,6 +12,7 @@ from clusters.services import bundled_editions, framework_load
 from indicators import roles
 from indicators.models import Agency, Evidence, Region
 from indicators.seeding.demo import demo_seed
+from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 
 PASSWORD = "correct horse battery staple"
@@ -110,7 +111,7 @@ def draft(demo, operator):
     """Dinkes's draft answer (95 of 100) to III.12.a in the open period."""
     agency = Agency.objects.get(code="DINKES")
     item = Item.objects.get(code="III.12.a")
-    submission = workflow.submission_for(agency=agency, item=item, period=demo.period)
+    submission = submission_for(agency=agency, item=item, period=demo.period)
     return workflow.submission_save(
         submission=submission,
         values={"numerator": 95, "denominator": 100},

@@ -42,8 +42,7 @@ from indicators.exports.resources import (
     recap_dataset,
 )
 from indicators.models import Evidence, Period, Submission, review_queue_rank
-from indicators.selectors import review_queue
-from indicators.services import importing, workflow
+from indicators.services import importing, review, workflow
 
 S = Submission.Status
 # The queue first: waiting for review, then returned, approved and drafts; within a status the
@@ -325,7 +324,7 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
 
     def _review(self, request, queryset, action, note=""):
         ids = list(queryset.values_list("pk", flat=True))
-        outcome = review_queue.review_many(
+        outcome = review.review_many(
             action=action, versions=_versions(request, ids), actor=request.user, note=note
         )
         level = messages.SUCCESS if not outcome.skipped else messages.WARNING
@@ -333,19 +332,19 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
 
     @admin.action(description=_("Setujui isian terpilih"), permissions=["change"])
     def approve_selected(self, request, queryset):
-        self._review(request, queryset, review_queue.APPROVE)
+        self._review(request, queryset, review.APPROVE)
 
     @admin.action(
         description=_("Kembalikan isian terpilih (dengan catatan)"), permissions=["change"]
     )
     def return_selected(self, request, queryset):
-        return self._note_step(request, queryset, review_queue.RETURN)
+        return self._note_step(request, queryset, review.RETURN)
 
     @admin.action(
         description=_("Buka kembali isian disetujui (dengan catatan)"), permissions=["change"]
     )
     def reopen_selected(self, request, queryset):
-        return self._note_step(request, queryset, review_queue.REOPEN)
+        return self._note_step(request, queryset, review.REOPEN)
 
     def _note_step(self, request, queryset, action):
         form = NoteForm(request.POST if "apply" in request.POST else None)
@@ -357,8 +356,8 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": {
-                review_queue.RETURN: _("Kembalikan isian ke OPD"),
-                review_queue.REOPEN: _("Buka kembali isian yang disetujui"),
+                review.RETURN: _("Kembalikan isian ke OPD"),
+                review.REOPEN: _("Buka kembali isian yang disetujui"),
             }[action],
             "form": form,
             "action": request.POST.get("action"),
@@ -393,10 +392,10 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
         if not self.may_review(request):
             raise PermissionDenied
         action = request.POST.get("review")
-        if action not in review_queue.ACTIONS:
+        if action not in review.ACTIONS:
             raise PermissionDenied
         raw = request.POST.get("version", "")
-        outcome = review_queue.review_many(
+        outcome = review.review_many(
             action=action,
             versions={obj.pk: int(raw) if raw.isdigit() else None},
             actor=request.user,
@@ -510,9 +509,9 @@ def _review_actions(obj) -> list[tuple[str, str, bool]]:
         return []
     if obj.status == S.SUBMITTED:
         return [
-            (review_queue.APPROVE, _("Setujui"), False),
-            (review_queue.RETURN, _("Kembalikan dengan catatan"), True),
+            (review.APPROVE, _("Setujui"), False),
+            (review.RETURN, _("Kembalikan dengan catatan"), True),
         ]
     if obj.status == S.APPROVED:
-        return [(review_queue.REOPEN, _("Buka kembali dengan catatan"), True)]
+        return [(review.REOPEN, _("Buka kembali dengan catatan"), True)]
     return []

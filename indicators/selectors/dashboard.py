@@ -13,60 +13,19 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters import gap_planner, scoring
 from clusters.models import Indicator, Named
 from clusters.selectors import framework_items, framework_spec
-from indicators import roles
-from indicators.models import Agency, Assignment, Evidence, Period, Region, Submission
-from indicators.selectors.periods import current_period
+from indicators.models import Agency, Assignment, Evidence, Period, Submission
 from indicators.selectors.score_cache import cached_period_score, period_cached
 from indicators.selectors.scores import BASES, SELF, VERIFIED, counted_answers
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
 MISSING = "missing"  # an assigned agency with no submission at all
-
-
-@dataclass
-class Scope:
-    """What the visitor may choose from, and what they chose."""
-
-    regions: list[Region]
-    region: Region
-    periods: list[Period]
-    period: Period
-
-    @property
-    def many_regions(self) -> bool:
-        return len(self.regions) > 1
-
-
-def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
-    """The region and period a dashboard visitor asked for, or 403/404."""
-    if not roles.can_see_dashboard(user):
-        raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
-    regions = list(roles.user_regions(user).order_by("name"))
-    if not regions:
-        raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))
-    region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
-    if region_slug and region is None:
-        raise Http404(_("Wilayah tidak ditemukan."))
-    region = region or regions[0]
-    periods = list(Period.objects.filter(region=region).select_related("framework", "region"))
-    if not periods:
-        raise Http404(_("Wilayah ini belum punya periode penilaian."))
-    if year:
-        period = next((p for p in periods if str(p.year) == year), None)
-        if period is None:
-            raise Http404(_("Periode tidak ditemukan."))
-    else:
-        period = current_period(region)
-    return Scope(regions, region, periods, period)
 
 
 # ---- rows of the page ------------------------------------------------------------------------

@@ -1,16 +1,13 @@
-"""DP3AKB's review queue: acting on many submissions at once, and the verifier's overview."""
+"""DP3AKB's review queue: what waits, per region and cluster, and what is overdue."""
 
 from __future__ import annotations
 
 import datetime
-from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from clusters import scoring
 from clusters.models import Cluster, Named
@@ -19,63 +16,10 @@ from indicators.models import Period, Region, Submission
 from indicators.selectors.periods import current_period
 from indicators.selectors.score_cache import cached_period_score
 from indicators.selectors.scores import SELF, VERIFIED
-from indicators.services import workflow
 
-APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
-ACTIONS = {
-    APPROVE: workflow.submission_approve,
-    RETURN: workflow.submission_return,
-    REOPEN: workflow.submission_reopen,
-}
 # A submission waiting this long for DP3AKB is overdue: the ministry's stages leave little slack.
 OVERDUE_AFTER = datetime.timedelta(days=5)
 MAX_REGIONS_ON_INDEX = 5
-
-
-@dataclass
-class ReviewOutcome:
-    """How many submissions a review action changed, and why the others were skipped."""
-
-    action: str
-    done: int = 0
-    skipped: Counter = field(default_factory=Counter)
-
-    def message(self) -> str:
-        done = {
-            APPROVE: ngettext("%(n)d isian disetujui.", "%(n)d isian disetujui.", self.done),
-            RETURN: ngettext("%(n)d isian dikembalikan.", "%(n)d isian dikembalikan.", self.done),
-            REOPEN: ngettext(
-                "%(n)d isian dibuka kembali.", "%(n)d isian dibuka kembali.", self.done
-            ),
-        }[self.action] % {"n": self.done}
-        if not self.skipped:
-            return done
-        reasons = "; ".join(f"{count} × {reason}" for reason, count in self.skipped.most_common())
-        skipped = sum(self.skipped.values())
-        return f"{done} " + _("%(n)d dilewati: %(reasons)s") % {"n": skipped, "reasons": reasons}
-
-
-def review_many(
-    *, action: str, versions: dict[int, int | None], actor, note: str = ""
-) -> ReviewOutcome:
-    """Apply one review action to each submission at the version the reviewer saw."""
-    outcome = ReviewOutcome(action)
-    service = ACTIONS[action]
-    extra = {} if action == APPROVE else {"note": note}
-    for pk, version in versions.items():
-        if version is None:
-            # Without the version the reviewer saw, the change could not be checked: never blind.
-            outcome.skipped[_("versi yang dilihat tidak diketahui (muat ulang halaman)")] += 1
-            continue
-        try:
-            service(submission_id=pk, actor=actor, version=version, **extra)
-        except workflow.Conflict:
-            outcome.skipped[_("diubah orang lain sejak halaman dimuat")] += 1
-        except workflow.WorkflowError as exc:
-            outcome.skipped[str(exc)] += 1
-        else:
-            outcome.done += 1
-    return outcome
 
 
 def overdue_q(now: datetime.datetime | None = None) -> Q:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, QuerySet, Subquery
-from django.http import Http404
 from django.utils.translation import gettext as _
 
 from clusters.models import Item
@@ -137,12 +136,11 @@ def notices_for(agencies, period: Period, limit: int = 8) -> list[ReviewEvent]:
     )
 
 
-def item_for(agency: Agency, period: Period, code: str) -> Item:
-    """The agency's assigned item with that code in the period's edition, or 404."""
-    item = agency_items(agency, period).filter(code__iexact=code).first()
-    if item is None:
-        raise Http404(_("Butir tidak ditemukan untuk OPD ini."))
-    return item
+def submission_for(*, agency: Agency, item: Item, period: Period) -> Submission:
+    """The agency's submission for an item, or an unsaved draft when there is none yet."""
+    return Submission.objects.filter(agency=agency, item=item, period=period).first() or (
+        Submission(agency=agency, item=item, period=period)
+    )
 
 
 @dataclass

@@ -16,8 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clusters.models import Item
-from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
+from indicators.models import Period, ReviewEvent, Submission, evidence_storage
 from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
@@ -72,13 +71,6 @@ def _check_period(period: Period, *, entry: bool) -> None:
             _("Masa pengisian periode %(year)s sudah ditutup (%(date)s).")
             % {"year": period.year, "date": f"{period.closes_on:%d-%m-%Y}"}
         )
-
-
-def submission_for(*, agency: Agency, item: Item, period: Period) -> Submission:
-    """The agency's submission for an item, or an unsaved draft when there is none yet."""
-    return Submission.objects.filter(agency=agency, item=item, period=period).first() or (
-        Submission(agency=agency, item=item, period=period)
-    )
 
 
 @transaction.atomic

@@ -5,8 +5,9 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from indicators.access import dashboard_scope
 from indicators.exports.dashboard_xlsx import dashboard_xlsx
-from indicators.selectors.dashboard import dashboard_data, dashboard_scope
+from indicators.selectors.dashboard import dashboard_data
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

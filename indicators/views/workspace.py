@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -12,7 +11,6 @@ from django.utils.translation import gettext as _
 from indicators import access
 from indicators.forms import SUBMIT, AnswerForm, field_ids
 from indicators.selectors import workspace
-from indicators.selectors.periods import current_period
 from indicators.services import workflow
 
 
@@ -24,12 +22,8 @@ def item_url(agency, item_code: str) -> str:
 @login_required
 def item_detail(request, code):
     """The question, the answer form fitted to its kind, files, last year and the history."""
-    agency = access.agency_for_operator(request.user, request.GET.get("agency"))
-    period = current_period(agency.region)
-    if period is None:
-        raise Http404(_("Belum ada periode."))
-    item = workspace.item_for(agency, period, code)
-    submission = workflow.submission_for(agency=agency, item=item, period=period)
+    found = access.item_for_operator(request.user, code, request.GET.get("agency"))
+    agency, period, item, submission = found.agency, found.period, found.item, found.submission
     page = workspace.item_page(agency, period, item, submission)
     form = AnswerForm(
         request.POST or None,

@@ -16,7 +16,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
-from indicators.selectors import review_queue
+from indicators.services import review
 from tests.conftest import attach_evidence
 
 CHANGELIST = "/admin/indicators/submission/"
@@ -353,7 +353,7 @@ def test_two_reviewers_at_once_exactly_one_wins(framework):
     def act(action):
         try:
             barrier.wait()
-            outcomes[action] = review_queue.review_many(
+            outcomes[action] = review.review_many(
                 action=action,
                 versions={submission.pk: submission.version},
                 actor=verifier,

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from clusters.models import Item
 from indicators.models import Agency, Evidence
 from indicators.seeding.demo import demo_pdf
+from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 from indicators.services.evidence import (
     EvidenceRejected,
@@ -45,7 +46,7 @@ ODS = zipped({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "a"
 def submission(demo, operator):
     agency = Agency.objects.get(code="DINKES")
     item = Item.objects.get(code="III.13.a")
-    draft = workflow.submission_for(agency=agency, item=item, period=demo.period)
+    draft = submission_for(agency=agency, item=item, period=demo.period)
     return workflow.submission_save(
         submission=draft, values={"numerator": 1, "denominator": 2}, actor=operator, version=None
     )

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission
 from indicators.seeding.demo import demo_pdf
-from indicators.selectors.workspace import agency_items
+from indicators.selectors.workspace import agency_items, submission_for
 from indicators.services import workflow
 from tests.indicators.test_evidence import upload
 
@@ -27,9 +27,7 @@ def dinkes(demo):
 
 
 def draft(demo, dinkes, operator, code=PERCENT, **values):
-    submission = workflow.submission_for(
-        agency=dinkes, item=Item.objects.get(code=code), period=demo.period
-    )
+    submission = submission_for(agency=dinkes, item=Item.objects.get(code=code), period=demo.period)
     return workflow.submission_save(
         submission=submission, values=values or {}, actor=operator, version=None
     )

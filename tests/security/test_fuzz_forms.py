@@ -6,6 +6,7 @@ from hypothesis import strategies as st
 
 from clusters.models import Item
 from indicators.models import Agency, Submission
+from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 
 FUZZ = settings(
@@ -80,7 +81,7 @@ def reviewed(demo, operator):
     """A Dinkes answer to review."""
     agency = Agency.objects.get(code="DINKES")
     item = Item.objects.get(code="III.14.b")
-    draft = workflow.submission_for(agency=agency, item=item, period=demo.period)
+    draft = submission_for(agency=agency, item=item, period=demo.period)
     # Each example puts it in the state its action needs.
     return workflow.submission_save(
         submission=draft, values={"count": 3}, actor=operator, version=None

@@ -8,6 +8,7 @@ from django.db.models import F
 
 from clusters.models import Item
 from indicators.models import Agency, ReviewEvent, Submission
+from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 from indicators.services.importing import values_import
 
@@ -52,7 +53,7 @@ def report(capsys, name, runs, lost):
 @pytest.fixture
 def draft(demo, operator):
     item = Item.objects.get(code="III.12.a")
-    submission = workflow.submission_for(
+    submission = submission_for(
         agency=Agency.objects.get(code="DINKES"), item=item, period=demo.period
     )
     return workflow.submission_save(
