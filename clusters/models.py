@@ -172,17 +172,21 @@ class Item(Named, models.Model):
     def agency_codes(self):
         return [code for code in self.default_agencies.split("|") if code]
 
+    def spec(self) -> scoring.ItemSpec:
+        """This item as plain values for the scoring core: the one place they are built."""
+        return scoring.ItemSpec(
+            code=self.code,
+            indicator=self.indicator.code if self.indicator_id else "",
+            kind=self.kind,
+            rule=self.rule,
+            weight=self.weight,
+            worst=self.worst,
+            best=self.best,
+            bands=scoring.parse_bands(self.bands),
+        )
+
     def clean(self):
         try:
-            scoring.ItemSpec(
-                code=self.code,
-                indicator=self.indicator.code if self.indicator_id else "",
-                kind=self.kind,
-                rule=self.rule,
-                worst=self.worst,
-                best=self.best,
-                bands=scoring.parse_bands(self.bands),
-                weight=self.weight,
-            ).check()
+            self.spec().check()
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc

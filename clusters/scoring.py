@@ -94,6 +94,8 @@ class IndicatorSpec:
     code: str
     cluster: str
     max_points: Decimal | int
+    name: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,7 @@ class ClusterSpec:
     code: str
     name: str
     max_points: Decimal | int
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,7 @@ class PointsResult:
     points: Decimal
     max_points: Decimal
     name: str = ""
+    name_en: str = ""
 
 
 @dataclass(frozen=True)
@@ -159,6 +163,11 @@ class Score:
     clusters: list[PointsResult]
     indicators: list[PointsResult]
     items: list[ItemResult] = field(default_factory=list)
+
+    @property
+    def max_total(self) -> Decimal:
+        """The edition's full score (1000 in the shipped one): the sum of its clusters."""
+        return _money(sum((c.max_points for c in self.clusters), Decimal(0)))
 
     def as_json(self) -> dict:
         """The `kla_score --format json` body, without region, period and basis."""
@@ -265,11 +274,15 @@ def score(framework: FrameworkSpec, answers: Iterable[Answer]) -> Score:
         got, total_weight = weighted[ind.code]
         mean = got / total_weight if total_weight else Fraction(0)
         points = round_half_up(Fraction(ind.max_points) * mean)
-        indicators.append(PointsResult(ind.code, points, _money(ind.max_points)))
+        indicators.append(
+            PointsResult(ind.code, points, _money(ind.max_points), ind.name, ind.name_en)
+        )
         cluster_points[ind.cluster] += points
 
     clusters = [
-        PointsResult(c.code, _money(cluster_points[c.code]), _money(c.max_points), c.name)
+        PointsResult(
+            c.code, _money(cluster_points[c.code]), _money(c.max_points), c.name, c.name_en
+        )
         for c in framework.clusters
     ]
     total = _money(sum((c.points for c in clusters), Decimal(0)))

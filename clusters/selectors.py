@@ -28,23 +28,11 @@ def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
     )
     bands = CategoryBand.objects.filter(framework=framework).order_by("order")
     return scoring.FrameworkSpec(
-        clusters=[scoring.ClusterSpec(c.code, c.name, c.max_points) for c in clusters],
+        clusters=[scoring.ClusterSpec(c.code, c.name, c.max_points, c.name_en) for c in clusters],
         indicators=[
-            scoring.IndicatorSpec(i.code, i.cluster.code, i.max_points) for i in indicators
+            scoring.IndicatorSpec(i.code, i.cluster.code, i.max_points, i.name, i.name_en)
+            for i in indicators
         ],
-        items=[item_spec(item) for item in framework_items(framework)],
+        items=[item.spec() for item in framework_items(framework)],
         bands=[scoring.BandSpec(b.name, b.min_total) for b in bands],
-    )
-
-
-def item_spec(item: Item) -> scoring.ItemSpec:
-    return scoring.ItemSpec(
-        code=item.code,
-        indicator=item.indicator.code,
-        kind=item.kind,
-        rule=item.rule,
-        weight=item.weight,
-        worst=item.worst,
-        best=item.best,
-        bands=scoring.parse_bands(item.bands),
     )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.db import transaction
 
-from clusters import scoring
 from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -86,34 +85,26 @@ def framework_load(*, directory: Path) -> LoadReport:
         )
         created["indicators"] += made
     for order, row in enumerate(_rows(directory, "items.csv")):
-        bands = row["bands"]
-        scoring.ItemSpec(
-            code=row["code"],
-            indicator=row["indicator"],
-            kind=row["kind"],
-            rule=row["rule"],
-            weight=Decimal(row["weight"]),
-            worst=_decimal(row["worst"]),
-            best=_decimal(row["best"]),
-            bands=scoring.parse_bands(bands),
-        ).check()
+        fields = {
+            "order": order,
+            "name": row["name_id"],
+            "name_en": row["name_en"],
+            "kind": row["kind"],
+            "rule": row["rule"],
+            "worst": _decimal(row["worst"]),
+            "best": _decimal(row["best"]),
+            "bands": row["bands"],
+            "weight": Decimal(row["weight"]),
+            "evidence_required": row["evidence_required"].strip().lower() in ("yes", "ya"),
+            "evidence_description": EVIDENCE_BY_KIND[row["kind"]],
+            "default_agencies": row["agencies"],
+        }
+        # Checked as the admin checks an edit: a bad rule in the fixture is refused, not loaded.
+        Item(indicator=indicators[row["indicator"]], code=row["code"], **fields).spec().check()
         _, made = Item.objects.get_or_create(
             indicator=indicators[row["indicator"]],
             code=row["code"],
-            defaults={
-                "order": order,
-                "name": row["name_id"],
-                "name_en": row["name_en"],
-                "kind": row["kind"],
-                "rule": row["rule"],
-                "worst": _decimal(row["worst"]),
-                "best": _decimal(row["best"]),
-                "bands": bands,
-                "weight": Decimal(row["weight"]),
-                "evidence_required": row["evidence_required"].strip().lower() in ("yes", "ya"),
-                "evidence_description": EVIDENCE_BY_KIND[row["kind"]],
-                "default_agencies": row["agencies"],
-            },
+            defaults=fields,
         )
         created["items"] += made
     return LoadReport(framework, created)

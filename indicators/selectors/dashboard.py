@@ -17,15 +17,15 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from clusters import gap_planner, scoring
-from clusters.models import Indicator, Named
+from clusters.models import Named
 from clusters.selectors import framework_items, framework_spec
-from indicators.models import Agency, Assignment, Evidence, Period, Submission
+from indicators.models import Agency, Evidence, Period, Submission
+from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.score_cache import cached_period_score, period_cached
-from indicators.selectors.scores import BASES, SELF, VERIFIED, counted_answers
+from indicators.selectors.scores import SELF, VERIFIED, answers_by_period, counted_answers
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
-MISSING = "missing"  # an assigned agency with no submission at all
 
 
 # ---- rows of the page ------------------------------------------------------------------------
@@ -38,6 +38,7 @@ class Headline:
     category: str | None
     next_category: str | None
     points_to_next: Decimal | None
+    max_total: Decimal
 
 
 @dataclass
@@ -191,7 +192,6 @@ def dashboard_data(period: Period) -> Dashboard:
     entries = _entries(period)
     indicators = _indicator_rows(period, verified, self_score, items, entries)
     by_code = {item.code: item for item in items}
-    clusters_en = {item.indicator.cluster.code: item.indicator.cluster.name_en for item in items}
     indicator_of = {item.code: item.indicator.code for item in items}
     steps = {gain.item for gain in plan.steps}
     plan_rows = [
@@ -213,9 +213,7 @@ def dashboard_data(period: Period) -> Dashboard:
         verified=_headline(VERIFIED, verified),
         self_assessed=_headline(SELF, self_score),
         clusters=[
-            ClusterRow(
-                v.code, v.name, v.points, s.points, v.max_points, clusters_en.get(v.code, "")
-            )
+            ClusterRow(v.code, v.name, v.points, s.points, v.max_points, v.name_en)
             for v, s in zip(verified.clusters, self_score.clusters, strict=True)
         ],
         indicators=indicators,
@@ -232,7 +230,14 @@ def _gap_plan(period: Period) -> gap_planner.Plan:
 
 def _headline(basis: str, score: scoring.Score) -> Headline:
     category = score.category
-    return Headline(basis, score.total, category.name, category.next_name, category.points_to_next)
+    return Headline(
+        basis,
+        score.total,
+        category.name,
+        category.next_name,
+        category.points_to_next,
+        score.max_total,
+    )
 
 
 def _dec(value: Fraction | None) -> Decimal | None:
@@ -241,41 +246,13 @@ def _dec(value: Fraction | None) -> Decimal | None:
 
 def _entries(period: Period) -> dict[str, list[Entry]]:
     """Per item code, each assigned agency with its submission's status (or missing)."""
-    # Keys by id: joining the period's rows to every agency of the country just for codes
-    # made PostgreSQL hash the whole agency table.
-    statuses = {
-        (item_id, agency_id): status
-        for item_id, agency_id, status in Submission.objects.filter(period=period)
-        .order_by()
-        .values_list("item_id", "agency_id", "status")
-    }
-    assigned = (
-        Assignment.objects.filter(
-            agency__region=period.region, item__indicator__cluster__framework=period.framework
-        )
-        .values("item_id", "agency_id", "item__code", "agency__code", "agency__short_name")
-        .order_by("item__code", "agency__code")
-    )
     entries = defaultdict(list)
-    for row in assigned:
-        key = (row["item_id"], row["agency_id"])
-        entries[row["item__code"]].append(
-            Entry(
-                row["agency__short_name"] or row["agency__code"],
-                row["agency__code"],
-                statuses.get(key, MISSING),
-            )
-        )
+    for owed in assignment_states(period):
+        entries[owed.item_code].append(Entry(owed.agency_label, owed.agency_code, owed.status))
     return entries
 
 
 def _indicator_rows(period, verified, self_score, items, entries) -> list[IndicatorRow]:
-    names = {
-        code: (name, name_en)
-        for code, name, name_en in Indicator.objects.filter(
-            cluster__framework=period.framework
-        ).values_list("code", "name", "name_en")
-    }
     # Grouped by item id, then mapped to indicators here: the items are already loaded.
     indicator_of = {item.pk: item.indicator.code for item in items}
     counts = defaultdict(Counter)
@@ -296,12 +273,12 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
     rows = {
         v.code: IndicatorRow(
             v.code,
-            names.get(v.code, ("", ""))[0],
+            v.name,
             v.points,
             s.points,
             v.max_points,
             dict(counts[v.code]),
-            name_en=names.get(v.code, ("", ""))[1],
+            name_en=v.name_en,
         )
         for v, s in zip(verified.indicators, self_score.indicators, strict=True)
     }
@@ -378,13 +355,7 @@ def history_rows(period: Period) -> list[HistoryRow]:
         .select_related("framework", "official")
         .order_by("-year")
     )
-    answers = defaultdict(list)
-    for period_id, code, yes, num, den, cnt in (
-        Submission.objects.filter(period__in=earlier, status__in=BASES[VERIFIED])
-        .order_by()
-        .values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count")
-    ):
-        answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
+    answers = answers_by_period(earlier, VERIFIED)
     specs = {}
     rows = []
     for past in earlier:

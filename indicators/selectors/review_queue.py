@@ -10,7 +10,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from clusters import scoring
-from clusters.models import Cluster, Named
+from clusters.models import Named
 from indicators import roles
 from indicators.models import Period, Region, Submission
 from indicators.selectors.periods import current_period
@@ -80,10 +80,6 @@ def region_queue(period: Period) -> RegionQueue:
         .order_by()
     }
     own = {c.code: c for c in self_assessed.clusters}
-    # The cached scores carry the Indonesian names only (the kla_score contract).
-    english = dict(
-        Cluster.objects.filter(framework_id=period.framework_id).values_list("code", "name_en")
-    )
     clusters = [
         ClusterQueue(
             code=c.code,
@@ -94,7 +90,7 @@ def region_queue(period: Period) -> RegionQueue:
             waiting=counts.get(c.code, {}).get("waiting", 0),
             returned=counts.get(c.code, {}).get("returned", 0),
             overdue=counts.get(c.code, {}).get("overdue", 0),
-            name_en=english.get(c.code, ""),
+            name_en=c.name_en,
         )
         for c in verified.clusters
     ]

@@ -14,12 +14,22 @@ BASES = {
 
 def counted_answers(period: Period, basis: str) -> list[scoring.Answer]:
     """The answers that count on a basis (`verified` or `self`), in one query."""
+    return answers_by_period([period], basis)[period.pk]
+
+
+def answers_by_period(periods, basis: str) -> dict[int, list[scoring.Answer]]:
+    """Per period id, the answers that count on a basis, for any number of periods in one query."""
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
-    rows = Submission.objects.filter(period=period, status__in=BASES[basis]).values_list(
-        "item__code", "answer_yes", "numerator", "denominator", "count"
+    answers = {period.pk: [] for period in periods}
+    rows = (
+        Submission.objects.filter(period__in=list(answers), status__in=BASES[basis])
+        .order_by()
+        .values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count")
     )
-    return [scoring.Answer(code, yes, num, den, cnt) for code, yes, num, den, cnt in rows]
+    for period_id, code, yes, num, den, cnt in rows:
+        answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
+    return answers
 
 
 def period_score(period: Period, basis: str) -> scoring.Score:

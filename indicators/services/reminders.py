@@ -13,7 +13,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from indicators.models import Agency, Assignment, Period, Region, ReminderLog, Submission
+from indicators.models import Agency, Period, Region, ReminderLog, Submission
+from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.periods import current_period
 
 logger = logging.getLogger("kla.reminders")
@@ -36,24 +37,12 @@ class DueItem:
 
 def due_items(period: Period) -> dict[int, list[DueItem]]:
     """Per agency id, its assigned items with no answer yet, a draft, or a returned answer."""
-    states = dict(
-        (((agency_id, item_id), status))
-        for agency_id, item_id, status in Submission.objects.filter(period=period).values_list(
-            "agency_id", "item_id", "status"
-        )
-    )
     due: dict[int, list[DueItem]] = {}
-    assignments = (
-        Assignment.objects.filter(
-            agency__region=period.region_id, item__indicator__cluster__framework=period.framework_id
-        )
-        .order_by("agency_id", "item__code")
-        .values_list("agency_id", "item_id", "item__code", "item__name")
-    )
-    for agency_id, item_id, code, name in assignments:
-        status = states.get((agency_id, item_id), "missing")
-        if status in ("missing", S.DRAFT, S.RETURNED):
-            due.setdefault(agency_id, []).append(DueItem(code, name, status))
+    for owed in sorted(assignment_states(period), key=lambda o: (o.agency_id, o.item_code)):
+        if owed.status in (MISSING, S.DRAFT, S.RETURNED):
+            due.setdefault(owed.agency_id, []).append(
+                DueItem(owed.item_code, owed.item_name, owed.status)
+            )
     return due
 
 

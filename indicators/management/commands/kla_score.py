@@ -30,9 +30,10 @@ class Command(BaseCommand):
 
 def render_table(doc: dict) -> str:
     category = doc["category"] or "(belum berkategori)"
+    full = sum(c["max_points"] for c in doc["clusters"])  # 1000 in the shipped edition
     lines = [
         f"Nilai KLA {doc['region']} {doc['period']} ({doc['basis']})",
-        f"Total: {doc['total']:.2f} / 1000  Kategori: {category}  "
+        f"Total: {doc['total']:.2f} / {full:g}  Kategori: {category}  "
         "(perkiraan tidak resmi, bobot bawaan portal)",
     ]
     if doc["next_category"]:
