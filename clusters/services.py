@@ -58,6 +58,12 @@ def framework_load(*, directory: Path) -> LoadReport:
             defaults={"order": int(row["order"]), "min_total": Decimal(row["min_total"])},
         )
         created["bands"] += made
+    _load_instrument(directory, framework, created)
+    return LoadReport(framework, created)
+
+
+def _load_instrument(directory: Path, framework: Framework, created: dict) -> None:
+    """The edition's clusters, indicators and items that are not there yet."""
     clusters = {}
     for row in _rows(directory, "clusters.csv"):
         clusters[row["code"]], made = Cluster.objects.get_or_create(
@@ -107,7 +113,6 @@ def framework_load(*, directory: Path) -> LoadReport:
             defaults=fields,
         )
         created["items"] += made
-    return LoadReport(framework, created)
 
 
 def bundled_editions() -> list[Path]:

@@ -49,7 +49,8 @@ class SeedReport:
     filled: int = 0
 
 
-def _csv(name):
+def demo_rows(name: str) -> list[dict]:
+    """The rows of one of the demo city's CSV files (agencies, kecamatan)."""
     with open(DEMO / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
 
@@ -87,14 +88,14 @@ def demo_seed(
     """Create the demo city, users and periods; fill values once. Safe to run again."""
     groups = roles.roles_ensure_groups()
     region, _ = Region.objects.get_or_create(slug=REGION["slug"], defaults=REGION)
-    for row in _csv("kecamatan.csv"):
+    for row in demo_rows("kecamatan.csv"):
         Kecamatan.objects.get_or_create(
             region=region,
             code=row["code"],
             defaults={"name": row["name"], "kelurahan_count": int(row["kelurahan_count"])},
         )
     agencies = {}
-    for row in _csv("agencies.csv"):
+    for row in demo_rows("agencies.csv"):
         agencies[row["code"]], _ = Agency.objects.get_or_create(
             region=region,
             code=row["code"],
@@ -200,7 +201,7 @@ def _fill(period, items, agencies, actor, rng, done=False) -> int:
                 narrative=f"Data {agency.short_name} tahun {period.year}.",
                 submitted_at=None if status == Submission.Status.DRAFT else timezone.now(),
                 updated_by=actor,
-                **_answer(item, rng),
+                **plausible_answer(item, rng),
             )
             count += 1
             if status != Submission.Status.DRAFT:
@@ -217,7 +218,8 @@ def _fill(period, items, agencies, actor, rng, done=False) -> int:
     return count
 
 
-def _answer(item: Item, rng: random.Random) -> dict:
+def plausible_answer(item: Item, rng: random.Random) -> dict:
+    """A believable answer of the item's kind, mostly good, drawn from `rng`."""
     if item.kind == Item.Kind.CHECK:
         return {"answer_yes": rng.random() < 0.93}
     if item.kind == Item.Kind.COUNT:

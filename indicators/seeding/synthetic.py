@@ -33,7 +33,7 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
-from indicators.seeding.demo import RETURN_NOTES, _answer, _csv
+from indicators.seeding.demo import RETURN_NOTES, demo_rows, plausible_answer
 
 CHUNK = 50  # regions per round of inserts: bounds memory, keeps queries per region tiny
 BATCH = 2000
@@ -111,7 +111,7 @@ def synthetic_generate(
         groups=roles.roles_ensure_groups(),
         bands=list(CategoryBand.objects.filter(framework=framework).order_by("-min_total")),
         password=_password_hash(password, seed),
-        demo_codes={row["code"] for row in _csv("agencies.csv")},
+        demo_codes={row["code"] for row in demo_rows("agencies.csv")},
     )
     todo = [n for n in range(1, regions + 1) if region_slug(n) not in existing]
     counts = dict.fromkeys(_Rows.NAMES, 0)
@@ -184,7 +184,7 @@ class _Rows:
 
 
 def _agency_rows(count: int) -> list[dict]:
-    demo = _csv("agencies.csv")
+    demo = demo_rows("agencies.csv")
     rows = demo[:count]
     for number in range(len(rows) + 1, count + 1):
         rows.append(
@@ -234,22 +234,7 @@ def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
         province=f"Provinsi Sintetis {(number - 1) % PROVINCES + 1:02d}",
     )
     rows.regions.append(region)
-    for k in range(1, rng.randint(5, 20) + 1):
-        rows.kecamatan.append(
-            Kecamatan(
-                region=region,
-                code=f"{slug}-{k:02d}",
-                name=f"Kecamatan {k:02d} {slug}",
-                kelurahan_count=rng.randint(4, 20),
-            )
-        )
-    agencies = {}
-    for row in ctx.agency_rows:
-        agency = Agency(
-            region=region, code=row["code"], name=row["name"], short_name=row["short_name"]
-        )
-        agencies[row["code"]] = agency
-        rows.agencies.append(agency)
+    agencies = _plan_places(ctx, rng, rows, region)
     joined = datetime.datetime(ctx.years[0], 1, 1, tzinfo=datetime.UTC)
     operators = {
         code: _user(ctx, rows, operator_username(slug, code), roles.OPERATOR, agency, joined)
@@ -259,18 +244,7 @@ def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
         ctx, rows, verifier_username(slug), roles.VERIFIER, agencies["DP3AKB"], joined, staff=True
     )
     _user(ctx, rows, gugus_tugas_username(slug), roles.GUGUS_TUGAS, agencies["BAPPEDA"], joined)
-
-    pairs = [
-        (agencies[code], item)
-        for item in ctx.items
-        for code in item.agency_codes
-        if code in agencies
-    ]
-    for code, agency in agencies.items():
-        if code not in ctx.demo_codes:
-            pairs.extend((agency, item) for item in rng.sample(ctx.items, EXTRA_ITEMS_PER_AGENCY))
-    rows.assignments.extend(Assignment(agency=agency, item=item) for agency, item in pairs)
-
+    pairs = _plan_assignments(ctx, rng, rows, agencies)
     for year in ctx.years:
         locked = year != ctx.years[-1]
         period = Period(
@@ -288,6 +262,42 @@ def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
             )
         if locked:
             rows.results.append(_official_result(ctx, rng, period))
+
+
+def _plan_places(ctx: _Context, rng: random.Random, rows: _Rows, region: Region) -> dict:
+    """The region's kecamatan and agencies; returns the agencies by code."""
+    for k in range(1, rng.randint(5, 20) + 1):
+        rows.kecamatan.append(
+            Kecamatan(
+                region=region,
+                code=f"{region.slug}-{k:02d}",
+                name=f"Kecamatan {k:02d} {region.slug}",
+                kelurahan_count=rng.randint(4, 20),
+            )
+        )
+    agencies = {}
+    for row in ctx.agency_rows:
+        agency = Agency(
+            region=region, code=row["code"], name=row["name"], short_name=row["short_name"]
+        )
+        agencies[row["code"]] = agency
+        rows.agencies.append(agency)
+    return agencies
+
+
+def _plan_assignments(ctx: _Context, rng: random.Random, rows: _Rows, agencies: dict) -> list:
+    """Who supplies what: the demo city's assignments, plus a few items for the other OPD."""
+    pairs = [
+        (agencies[code], item)
+        for item in ctx.items
+        for code in item.agency_codes
+        if code in agencies
+    ]
+    for code, agency in agencies.items():
+        if code not in ctx.demo_codes:
+            pairs.extend((agency, item) for item in rng.sample(ctx.items, EXTRA_ITEMS_PER_AGENCY))
+    rows.assignments.extend(Assignment(agency=agency, item=item) for agency, item in pairs)
+    return pairs
 
 
 def _user(ctx, rows, username, group, agency, joined, staff=False):
@@ -334,31 +344,9 @@ def _plan_submission(rng, rows, period, agency, item, operator, verifier, locked
         narrative=f"Data {agency.short_name} tahun {period.year}.",
         created_at=created,
         updated_by=operator,
-        **_answer(item, rng),
+        **plausible_answer(item, rng),
     )
-    events = []
-    when = created
-    if status != STATUS.DRAFT:
-        if status == STATUS.APPROVED and rng.random() < 0.2:  # one round of corrections first
-            when = _moment(rng, period.year, when)
-            events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
-            events.append(
-                (
-                    ACTION.RETURNED,
-                    STATUS.SUBMITTED,
-                    STATUS.RETURNED,
-                    verifier,
-                    rng.choice(RETURN_NOTES),
-                )
-            )
-            events.append((ACTION.SUBMITTED, STATUS.RETURNED, STATUS.SUBMITTED, operator, ""))
-        else:
-            events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
-        if status == STATUS.APPROVED:
-            events.append((ACTION.APPROVED, STATUS.SUBMITTED, STATUS.APPROVED, verifier, ""))
-        elif status == STATUS.RETURNED:
-            note = rng.choice(RETURN_NOTES)
-            events.append((ACTION.RETURNED, STATUS.SUBMITTED, STATUS.RETURNED, verifier, note))
+    events, when = _review_steps(rng, status, operator, verifier, period.year, created)
     for action, from_status, to_status, actor, note in events:
         when = _moment(rng, period.year, when)
         if action == ACTION.SUBMITTED:
@@ -414,3 +402,25 @@ def _official_result(ctx: _Context, rng: random.Random, period: Period) -> Offic
         category=category,
         decree=f"Keputusan Menteri PPPA tentang Penghargaan KLA {period.year} (sintetis)",
     )
+
+
+def _review_steps(rng, status, operator, verifier, year, created) -> tuple[list[tuple], object]:
+    """The (action, from, to, actor, note) steps that led to a status, and the time they start."""
+    events, when = [], created
+    if status == STATUS.DRAFT:
+        return events, when
+    if status == STATUS.APPROVED and rng.random() < 0.2:  # one round of corrections first
+        when = _moment(rng, year, when)
+        events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
+        events.append(
+            (ACTION.RETURNED, STATUS.SUBMITTED, STATUS.RETURNED, verifier, rng.choice(RETURN_NOTES))
+        )
+        events.append((ACTION.SUBMITTED, STATUS.RETURNED, STATUS.SUBMITTED, operator, ""))
+    else:
+        events.append((ACTION.SUBMITTED, STATUS.DRAFT, STATUS.SUBMITTED, operator, ""))
+    if status == STATUS.APPROVED:
+        events.append((ACTION.APPROVED, STATUS.SUBMITTED, STATUS.APPROVED, verifier, ""))
+    elif status == STATUS.RETURNED:
+        note = rng.choice(RETURN_NOTES)
+        events.append((ACTION.RETURNED, STATUS.SUBMITTED, STATUS.RETURNED, verifier, note))
+    return events, when
