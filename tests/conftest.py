@@ -6,17 +6,23 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from clusters.models import Item
 from clusters.services import bundled_editions, framework_load
 from indicators import roles
-from indicators.models import Agency, Evidence, Region
+from indicators.models import Agency, Evidence, Region, Submission
 from indicators.seeding.demo import demo_seed
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.4\n% Portal KLA test evidence\n%%EOF\n"
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
+    b"\x00\x00IEND\xaeB`\x82"
+)
 
 
 def attach_evidence(
@@ -34,6 +40,30 @@ def attach_evidence(
     )
     evidence.file.save(name, ContentFile(content), save=True)
     return evidence
+
+
+def make_submission(period, agency_code, item_code, status="submitted", **values) -> Submission:
+    """A submission written directly (no workflow), with a full answer of the item's kind."""
+    agency = Agency.objects.get(region=period.region, code=agency_code)
+    item = Item.objects.get(code=item_code, indicator__cluster__framework=period.framework)
+    defaults = {"status": status, "numerator": 90, "denominator": 100}
+    if item.kind == Item.Kind.CHECK:
+        defaults = {"status": status, "answer_yes": True}
+    elif item.kind == Item.Kind.COUNT:
+        defaults = {"status": status, "count": 3}
+    return Submission.objects.create(
+        agency=agency, item=item, period=period, **{**defaults, **values}
+    )
+
+
+def attach(submission, name="bukti.png", content=PNG, content_type="image/png") -> Evidence:
+    """A PNG evidence file on a submission."""
+    return attach_evidence(submission, name=name, content=content, content_type=content_type)
+
+
+def upload(content: bytes, name: str) -> SimpleUploadedFile:
+    """A file as a browser uploads it."""
+    return SimpleUploadedFile(name, content)
 
 
 @pytest.fixture(autouse=True)
@@ -107,14 +137,21 @@ def other_region(framework):
 
 
 @pytest.fixture
-def draft(demo, operator):
+def make_draft(demo, operator):
+    """A draft answer saved by the operator: `make_draft("III.12.a", numerator=95, ...)`."""
+
+    def make(item_code: str, agency_code: str = "DINKES", **values):
+        agency = Agency.objects.get(code=agency_code)
+        item = Item.objects.get(code=item_code)
+        submission = submission_for(agency=agency, item=item, period=demo.period)
+        return workflow.submission_save(
+            submission=submission, values=values, actor=operator, version=None
+        )
+
+    return make
+
+
+@pytest.fixture
+def draft(make_draft):
     """Dinkes's draft answer (95 of 100) to III.12.a in the open period."""
-    agency = Agency.objects.get(code="DINKES")
-    item = Item.objects.get(code="III.12.a")
-    submission = submission_for(agency=agency, item=item, period=demo.period)
-    return workflow.submission_save(
-        submission=submission,
-        values={"numerator": 95, "denominator": 100},
-        actor=operator,
-        version=None,
-    )
+    return make_draft("III.12.a", numerator=95, denominator=100)

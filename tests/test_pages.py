@@ -24,7 +24,18 @@ def test_login_then_home(client, operator):
         "/accounts/login/", {"username": "operator.dinkes", "password": PASSWORD}, follow=True
     )
     assert response.status_code == 200
-    assert "operator.dinkes" in response.content.decode()
+    # The login page echoes the username, so seeing it proves nothing: check the session.
+    assert response.context["user"].username == "operator.dinkes"
+    assert response.context["user"].is_authenticated
+    assert response.redirect_chain == [("/", 302)]
+
+
+def test_a_wrong_password_does_not_log_in(client, operator):
+    response = client.post(
+        "/accounts/login/", {"username": "operator.dinkes", "password": "wrong"}, follow=True
+    )
+    assert not response.context["user"].is_authenticated
+    assert "_auth_user_id" not in client.session
 
 
 def test_admin_index_for_superuser(client, superuser):

@@ -3,7 +3,7 @@
 import pytest
 
 from indicators.models import ReviewEvent, Submission
-from tests.indicators.test_admin_review import attach, make_submission
+from tests.conftest import attach, make_submission
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

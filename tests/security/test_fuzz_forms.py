@@ -4,10 +4,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from clusters.models import Item
-from indicators.models import Agency, Submission
-from indicators.selectors.workspace import submission_for
-from indicators.services import workflow
+from indicators.models import Submission
 
 FUZZ = settings(
     max_examples=60,
@@ -77,15 +74,9 @@ def test_answer_form_answers_anything_with_a_page_and_a_message(
 
 
 @pytest.fixture
-def reviewed(demo, operator):
-    """A Dinkes answer to review."""
-    agency = Agency.objects.get(code="DINKES")
-    item = Item.objects.get(code="III.14.b")
-    draft = submission_for(agency=agency, item=item, period=demo.period)
-    # Each example puts it in the state its action needs.
-    return workflow.submission_save(
-        submission=draft, values={"count": 3}, actor=operator, version=None
-    )
+def reviewed(make_draft):
+    """A Dinkes answer to review; each example puts it in the state its action needs."""
+    return make_draft("III.14.b", count=3)
 
 
 @FUZZ

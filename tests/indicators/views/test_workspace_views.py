@@ -12,7 +12,7 @@ from indicators.models import Agency, Period, ReviewEvent, Submission
 from indicators.seeding.demo import demo_pdf
 from indicators.selectors.workspace import agency_items, submission_for
 from indicators.services import workflow
-from tests.indicators.test_evidence import upload
+from tests.conftest import upload
 
 PERCENT, CHECK, COUNT = "III.13.a", "III.17.a", "III.14.b"
 

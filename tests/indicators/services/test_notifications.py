@@ -5,7 +5,7 @@ from django.core import mail
 
 from indicators.models import Agency
 from indicators.services import notifications, workflow
-from tests.indicators.test_admin_review import make_submission
+from tests.conftest import make_submission
 
 
 @pytest.fixture

@@ -5,12 +5,9 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
-from clusters.models import Item
-from indicators.models import Agency, Evidence
+from indicators.models import Evidence
 from indicators.seeding.demo import demo_pdf
-from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 from indicators.services.evidence import (
     EvidenceRejected,
@@ -19,13 +16,10 @@ from indicators.services.evidence import (
     evidence_inspect,
     evidence_remove,
 )
+from tests.conftest import upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 40
-
-
-def upload(content: bytes, name: str) -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, content)
 
 
 def zipped(entries: dict[str, bytes]) -> bytes:
@@ -43,13 +37,8 @@ ODS = zipped({"mimetype": b"application/vnd.oasis.opendocument.spreadsheet", "a"
 
 
 @pytest.fixture
-def submission(demo, operator):
-    agency = Agency.objects.get(code="DINKES")
-    item = Item.objects.get(code="III.13.a")
-    draft = submission_for(agency=agency, item=item, period=demo.period)
-    return workflow.submission_save(
-        submission=draft, values={"numerator": 1, "denominator": 2}, actor=operator, version=None
-    )
+def submission(make_draft):
+    return make_draft("III.13.a", numerator=1, denominator=2)
 
 
 @pytest.fixture
@@ -188,36 +177,30 @@ def test_operator_of_the_agency_downloads_as_attachment(client, operator, stored
     assert b"".join(response.streaming_content) == demo_pdf("SK")
 
 
-def test_operator_of_another_agency_gets_404(client, other_operator, stored):
-    client.force_login(other_operator)
-    assert download(client, stored).status_code == 404
+@pytest.mark.parametrize(
+    ("visitor", "status"),
+    [
+        ("other_operator", 404),
+        ("verifier", 200),
+        ("other_region_verifier", 404),
+        ("gugus_tugas", 404),
+        ("superuser", 200),
+        (None, 302),
+    ],
+)
+def test_who_may_download_a_file(request, client, stored, visitor, status):
+    """Operators of the agency (above), verifiers of the region and superusers; 404 to others."""
+    if visitor == "other_region_verifier":
+        from django.contrib.auth import get_user_model
 
-
-def test_verifier_of_the_region_downloads(client, verifier, stored):
-    client.force_login(verifier)
-    assert download(client, stored).status_code == 200
-
-
-def test_verifier_of_another_region_gets_404(client, other_region, stored):
-    from django.contrib.auth import get_user_model
-
-    client.force_login(get_user_model().objects.get(username="verifikator.samarinda"))
-    assert download(client, stored).status_code == 404
-
-
-def test_gugus_tugas_gets_404(client, gugus_tugas, stored):
-    client.force_login(gugus_tugas)
-    assert download(client, stored).status_code == 404
-
-
-def test_superuser_downloads(client, superuser, stored):
-    client.force_login(superuser)
-    assert download(client, stored).status_code == 200
-
-
-def test_anonymous_is_sent_to_login(client, stored):
+        request.getfixturevalue("other_region")
+        client.force_login(get_user_model().objects.get(username="verifikator.samarinda"))
+    elif visitor:
+        client.force_login(request.getfixturevalue(visitor))
     response = download(client, stored)
-    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert response.status_code == status
+    if status == 302:
+        assert "/accounts/login/" in response["Location"]
 
 
 # ---- removing through the page ---------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from indicators.exports.resources import neutralise
 from indicators.models import Period, Submission
-from tests.indicators.test_admin_review import make_submission
+from tests.conftest import make_submission
 
 IMPORT = "/admin/indicators/submission/import/"
 HEADER = "agency,item,numerator,denominator,value,note\n"

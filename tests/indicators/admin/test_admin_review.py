@@ -7,9 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusters.models import Item
 from indicators.models import (
-    Agency,
     Assignment,
     Evidence,
     Period,
@@ -17,31 +15,9 @@ from indicators.models import (
     Submission,
 )
 from indicators.services import review
-from tests.conftest import attach_evidence
+from tests.conftest import PNG, attach, make_submission
 
 CHANGELIST = "/admin/indicators/submission/"
-PNG = (
-    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
-    b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00"
-    b"\x00\x00IEND\xaeB`\x82"
-)
-
-
-def make_submission(period, agency_code, item_code, status="submitted", **values):
-    agency = Agency.objects.get(region=period.region, code=agency_code)
-    item = Item.objects.get(code=item_code, indicator__cluster__framework=period.framework)
-    defaults = {"status": status, "numerator": 90, "denominator": 100}
-    if item.kind == Item.Kind.CHECK:
-        defaults = {"status": status, "answer_yes": True}
-    elif item.kind == Item.Kind.COUNT:
-        defaults = {"status": status, "count": 3}
-    return Submission.objects.create(
-        agency=agency, item=item, period=period, **{**defaults, **values}
-    )
-
-
-def attach(submission, name="bukti.png", content=PNG, content_type="image/png"):
-    return attach_evidence(submission, name=name, content=content, content_type=content_type)
 
 
 def post_action(client, action, submissions, versions=None, **extra):
