@@ -212,7 +212,8 @@ def test_every_list_filter_of_every_changelist_takes_hostile_values(client, demo
 NEVER_A_CODE = ["x" * 5000, "Ⅻ١٢٣🙂\u202e", "' OR 1=1 --"]
 UNREADABLE = [
     *[("year", value) for value in ["abc", "1e99", "-1", "99999999999999999999", *NEVER_A_CODE]],
-    *[(name, value) for name in ("cluster", "indicator", "region", "agency") for value in NEVER_A_CODE],
+    *[(name, value) for name in ("cluster", "indicator", "region", "agency")
+      for value in NEVER_A_CODE],
     *[(name, value) for name in ("evidence", "overdue") for value in ["abc", "-1", "1e99"]],
 ]  # fmt: skip
 
