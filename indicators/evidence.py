@@ -21,10 +21,11 @@ import puremagic
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from indicators import workflow
-from indicators.models import Evidence, Submission
+from indicators.models import Agency, Evidence, Submission
 
 ALLOWED_LABEL = "PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS"
 MAX_NAME = 150
@@ -299,11 +300,57 @@ def _editable(submission_id: int) -> Submission:
     return submission
 
 
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def _within_quota(submission: Submission, size: int) -> None:
+    """Refuse a file past the per-submission count or the agency's bytes for the period.
+
+    Called with the submission's row locked; the agency's row is locked too, so two uploads to
+    different items of one agency cannot both pass a sum that each read before the other wrote.
+    """
+    Agency.objects.select_for_update().filter(pk=submission.agency_id).first()
+    files = Evidence.objects.filter(submission=submission).count()
+    if files >= settings.EVIDENCE_MAX_FILES_PER_SUBMISSION:
+        raise EvidenceRejected(
+            _(
+                "Isian ini sudah memiliki %(n)d berkas; batasnya %(limit)d berkas per isian. "
+                "Hapus berkas yang tidak diperlukan atau gabungkan beberapa berkas menjadi "
+                "satu PDF, lalu unggah lagi."
+            )
+            % {"n": files, "limit": settings.EVIDENCE_MAX_FILES_PER_SUBMISSION}
+        )
+    used = (
+        Evidence.objects.filter(
+            submission__agency_id=submission.agency_id, submission__period_id=submission.period_id
+        ).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    limit = settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD
+    if used + size > limit:
+        raise EvidenceRejected(
+            _(
+                "Kuota data dukung OPD ini untuk periode %(year)s (%(limit)s MB) tidak cukup: "
+                "sudah terpakai %(used)s MB, berkas ini %(size)s MB. Perkecil berkas (kompres "
+                "PDF atau foto) atau hapus berkas lama yang tidak diperlukan; bila kuota memang "
+                "kurang, hubungi admin DP3AKB."
+            )
+            % {
+                "year": submission.period.year,
+                "limit": _mb(limit),
+                "used": _mb(used),
+                "size": _mb(size),
+            }
+        )
+
+
 @transaction.atomic
 def evidence_add(*, submission: Submission, upload, actor, title: str = "") -> Evidence:
-    """Check an uploaded file by content and attach it to an editable submission."""
+    """Check an uploaded file by content and quota and attach it to an editable submission."""
     found = evidence_inspect(upload)
     current = _editable(submission.pk)
+    _within_quota(current, upload.size)
     evidence = Evidence(
         submission=current,
         original_name=evidence_clean_name(getattr(upload, "name", ""), found.extension),

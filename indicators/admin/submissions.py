@@ -60,6 +60,7 @@ IMPORT_MAX_BYTES = 1536 * 1024
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk OPD"),
+        max_length=workflow.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Wajib: tampil bagi operator OPD dan dikirim lewat email."),
     )
