@@ -51,10 +51,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Ours (kla_portal/middleware.py): a NUL in the address is a 400 before any view runs,
-    # every page is private to its reader, and a 403 or 400 is logged in one line.
-    "kla_portal.middleware.RefuseNulMiddleware",
+    # Ours (kla_portal/middleware.py): every page is private to its reader (outermost, so
+    # refusals are too), a NUL in the address is a 400 before any view runs, and a 403 or 400
+    # is logged in one line.
     "kla_portal.middleware.PrivatePagesMiddleware",
+    "kla_portal.middleware.RefuseNulMiddleware",
     "kla_portal.middleware.RefusalLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kla_portal.middleware.ChosenLanguageMiddleware",
