@@ -45,6 +45,8 @@ TRANSITIONS = {
     ReviewEvent.Action.REOPENED: ((S.APPROVED,), S.RETURNED),
 }
 NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
+# A review note is read by the operator and mailed to them; as long as a narrative may be.
+NOTE_MAX_LENGTH = 5000
 
 # Called after commit with the ReviewEvent of every review (approve, return, reopen).
 review_listeners: list[Callable[[ReviewEvent], None]] = []
@@ -124,6 +126,11 @@ def _transition(
     if "\x00" in note:
         # PostgreSQL refuses NUL in text; the admin's review buttons post the note unvalidated.
         raise WorkflowError(_("Catatan berisi karakter NUL yang tidak diizinkan."))
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise WorkflowError(
+            _("Catatan terlalu panjang (%(n)d karakter); paling banyak %(max)d karakter.")
+            % {"n": len(note.strip()), "max": NOTE_MAX_LENGTH}
+        )
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
     if submission.status not in sources:

@@ -51,6 +51,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Ours (kla_portal/middleware.py): every page is private to its reader (outermost, so
+    # refusals are too), a NUL in the address is a 400 before any view runs, and a 403 or 400
+    # is logged in one line.
+    "kla_portal.middleware.PrivatePagesMiddleware",
+    "kla_portal.middleware.RefuseNulMiddleware",
+    "kla_portal.middleware.RefusalLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kla_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -119,6 +125,20 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DI
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# ---- Evidence quotas (indicators/evidence.py `evidence_add`) ----------------------------------
+# Files one submission may carry, and bytes one agency may upload in one period (all its items
+# together): a runaway script or a careless operator cannot fill the disk or the bucket.
+EVIDENCE_MAX_FILES_PER_SUBMISSION = env.int("EVIDENCE_MAX_FILES_PER_SUBMISSION", default=20)
+EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = env.int(
+    "EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD", default=2 * 1024 * 1024 * 1024
+)
+if EVIDENCE_MAX_FILES_PER_SUBMISSION < 1 or EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD < 1:
+    raise ImproperlyConfigured(
+        "EVIDENCE_MAX_FILES_PER_SUBMISSION and EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD must be "
+        "at least 1."
+    )
+# ---- end of evidence quotas -------------------------------------------------------------------
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

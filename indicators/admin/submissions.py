@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
@@ -25,6 +24,7 @@ from indicators import importing, review_queue, roles, workflow
 from indicators.admin.paging import EstimatedCountPaginator
 from indicators.admin.reference import evidence_download_url
 from indicators.admin.scoping import (
+    CheckedExportMixin,
     ClusterFilter,
     EvidenceMissingFilter,
     IndicatorFilter,
@@ -60,6 +60,7 @@ IMPORT_MAX_BYTES = 1536 * 1024
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk OPD"),
+        max_length=workflow.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Wajib: tampil bagi operator OPD dan dikirim lewat email."),
     )
@@ -116,7 +117,7 @@ def _versions(request, ids) -> dict[int, int | None]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
+class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     region_path = "period__region"
     list_display = [
         "agency_code",

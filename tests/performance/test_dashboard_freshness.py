@@ -1,12 +1,14 @@
 """The dashboard reads cached scores and gap plan, yet never shows one older than the data."""
 
 import pytest
+from django.test import Client
 
 from clusters.selectors import framework_spec
 from indicators import gap_planner, workflow
 from indicators.importing import values_import
 from indicators.models import Submission
 from indicators.selectors import SELF, VERIFIED, counted_answers, period_score
+from tests.production.test_framework_edits import edit_weight
 
 
 @pytest.fixture
@@ -82,3 +84,13 @@ def test_dashboard_shows_an_import_at_once(client, watching, django_capture_on_c
     data = _shown(client)
     _assert_fresh(data, watching)
     assert data.verified.total > before
+
+
+def test_dashboard_shows_a_framework_edit_at_once(client, watching, superuser):
+    before = _shown(client).self_assessed.total
+    editor = Client()
+    editor.force_login(superuser)
+    edit_weight(editor)  # through the item's admin change page
+    data = _shown(client)
+    _assert_fresh(data, watching)
+    assert data.self_assessed.total != before

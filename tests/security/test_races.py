@@ -3,13 +3,16 @@
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
 
 from clusters.models import Item
 from indicators import workflow
+from indicators.demo import demo_pdf
+from indicators.evidence import EvidenceRejected, evidence_add
 from indicators.importing import values_import
-from indicators.models import Agency, ReviewEvent, Submission
+from indicators.models import Agency, Evidence, ReviewEvent, Submission
 
 RACES = 50
 
@@ -174,3 +177,42 @@ def test_two_imports_into_one_period_leave_one_whole_file(demo, capsys):
             lost += 1
     report(capsys, "import vs import", RACES, lost)
     assert lost == 0
+
+
+def test_two_uploads_racing_for_the_last_of_an_agencys_quota_cannot_both_pass(
+    demo, operator, settings, tmp_path, capsys
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = 3000
+    agency = Agency.objects.get(code="DINKES")
+    drafts = [
+        workflow.submission_save(
+            submission=workflow.submission_for(
+                agency=agency, item=Item.objects.get(code=code), period=demo.period
+            ),
+            values={"narrative": "draf"},
+            actor=operator,
+            version=None,
+        )
+        for code in ("III.12.a", "III.13.a")
+    ]
+    body = demo_pdf("kuota")
+    body += b"%" * (2000 - len(body))
+    over = 0
+    for _ in range(RACES // 2):
+        Evidence.objects.all().delete()
+        outcomes = race(
+            *[
+                lambda s=submission: evidence_add(
+                    submission=s, upload=SimpleUploadedFile("b.pdf", body), actor=operator
+                )
+                for submission in drafts
+            ]
+        )
+        stored = [o for o in outcomes if isinstance(o, Evidence)]
+        refused = [o for o in outcomes if isinstance(o, EvidenceRejected)]
+        assert len(stored) + len(refused) == 2, outcomes
+        if len(stored) != 1 or Evidence.objects.count() != 1:
+            over += 1
+    report(capsys, "upload vs upload at the quota", RACES // 2, over)
+    assert over == 0
