@@ -60,6 +60,7 @@ USED = {
 _DECIMAL = re.escape(formats.get_format("DECIMAL_SEPARATOR", "id"))  # ","
 _THOUSANDS = re.escape(formats.get_format("THOUSAND_SEPARATOR", "id"))  # "."
 _GROUPED = rf"[1-9][0-9]{{0,2}}(?:{_THOUSANDS}[0-9]{{3}})+"
+GROUPED = re.compile(rf"^{_GROUPED}$")
 INDONESIAN = re.compile(rf"^(?:{_GROUPED}(?:{_DECIMAL}[0-9]+)?|[0-9]+{_DECIMAL}[0-9]+)$")
 PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 # Read as English (comma grouping) these mean something else than read as Indonesian.
@@ -97,7 +98,7 @@ def parse_number(text: str) -> Decimal:
         raise ValueError(
             _("'%(text)s' dapat dibaca dua cara: %(how)s") % {"text": text, "how": how_to_write()}
         )
-    if PLAIN.match(body) and not re.match(rf"^{_GROUPED}$", body):
+    if PLAIN.match(body) and not GROUPED.match(body):
         value = Decimal(body)
     elif INDONESIAN.match(body):
         with translation.override("id"):
@@ -112,8 +113,9 @@ def parse_number(text: str) -> Decimal:
 
 
 def _sanitize(body: str) -> str:
-    # Django's own reading of the active locale: thousands dots out, decimal comma to a point.
-    # Its guess for one dot without three digits after it never comes here: PLAIN took those.
+    # Django's reading of an `id` number turns the decimal comma into a point. The thousands
+    # dots go first: Django drops them only with USE_THOUSAND_SEPARATOR on, and then guesses
+    # what a single dot means, where the rule above has already decided.
     decimal = formats.get_format("DECIMAL_SEPARATOR")
     whole, _sep, fraction = body.partition(decimal)
     whole = whole.replace(formats.get_format("THOUSAND_SEPARATOR"), "")

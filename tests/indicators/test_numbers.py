@@ -31,6 +31,7 @@ from indicators.dashboard_export import dashboard_xlsx
 from indicators.importing import read_table, validate_rows
 from indicators.models import Agency, Submission
 from tests.conftest import attach_evidence
+from tests.indicators.test_admin_review import make_submission
 from tests.test_i18n import choose_english
 
 PERCENT, COUNT = "III.13.a", "III.14.b"
@@ -63,6 +64,13 @@ REFUSED = [
     ("-3", "tidak boleh negatif"),
     ("1e3", "bukan angka"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _indonesian():
+    """The rule's messages are read in Indonesian, whatever an earlier test left active."""
+    with translation.override("id"):
+        yield
 
 
 def item_url(code=PERCENT):
@@ -204,6 +212,24 @@ def test_the_admin_import_reads_an_indonesian_excel_csv(client, verifier, demo):
     client.post(url, {"token": preview.context["token"]})
     saved = Submission.objects.get(agency__code="DINKES", item__code=PERCENT)
     assert (saved.numerator, saved.denominator) == (4120, 4500)
+
+
+@pytest.mark.parametrize(("fmt", "name"), [("1", "nilai.csv"), ("0", "nilai.xlsx")])
+def test_a_values_export_with_thousands_imports_again_unchanged(client, verifier, demo, fmt, name):
+    make_submission(demo.period, "DINKES", PERCENT, numerator=Decimal("4120.5"), denominator=4500)
+    make_submission(demo.period, "DLH", "II.11.a", count=1500)
+    client.force_login(verifier)
+    export = client.post(
+        reverse("admin:indicators_submission_export"), {"format": fmt, "resource": "1"}
+    )
+    file = io.BytesIO(export.content)
+    file.name = name
+    preview = client.post(
+        reverse("admin:indicators_submission_import"),
+        {"period": demo.period.pk, "status": "submitted", "file": file},
+    )
+    plan = preview.context["plan"]
+    assert (len(plan.new), len(plan.changed), len(plan.unchanged)) == (0, 0, 2)
 
 
 def xlsx(*rows):
