@@ -1,6 +1,7 @@
 """Bulk import of values (`import_values` and the admin import share this code).
 
-A file is read into rows of text, every row is validated against the period's framework and
+A file is read into rows of text (a spreadsheet's number cells stay numbers, see
+`indicators.answers`), every row is validated against the period's framework and
 assignments, and only when no row is bad are the rows written, all in one transaction.
 Row numbers are spreadsheet rows: the header is row 1.
 """
@@ -10,10 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import zipfile
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
@@ -22,19 +22,17 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusters.models import Item
+from indicators.answers import SpreadsheetNumber, clean_answer
 from indicators.models import Agency, Assignment, Period, ReviewEvent, Submission
 from indicators.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.import")
 
 HEADER = ("agency", "item", "numerator", "denominator", "value", "note")
-YES = {"1", "ya", "y", "yes", "true", "benar"}
-NO = {"0", "tidak", "t", "no", "false", "salah"}
 MAX_ROWS = 50_000
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # a larger workbook is refused before it is parsed
 IMPORT_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
 ANSWER_FIELDS = ("answer_yes", "numerator", "denominator", "count", "narrative")
-MAX_NUMBER = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -142,8 +140,9 @@ def _text(cell) -> str:
         return ""
     if isinstance(cell, bool):
         return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, (int, float, Decimal)):
+        # A number cell is a number already: the text rule (1.500 is 1500) must not reread it.
+        return SpreadsheetNumber(cell)
     return str(cell).strip()
 
 
@@ -215,54 +214,6 @@ def _xlsx_rows(content: bytes) -> list[list]:
 
 
 # ---- validating ------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
-
-
-def _number(text: str) -> Decimal:
-    text = text.replace(" ", "")
-    if not _NUMBER.match(text):
-        raise ValueError(_("'%(text)s' bukan angka") % {"text": text})
-    value = Decimal(text.replace(",", "."))
-    if value < 0:
-        raise ValueError(_("tidak boleh negatif"))
-    if value > MAX_NUMBER:
-        raise ValueError(_("angka terlalu besar"))
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(_("paling banyak 2 angka di belakang koma"))
-    return value
-
-
-def parse_yes_no(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in YES:
-        return True
-    if lowered in NO:
-        return False
-    raise ValueError(
-        _("'%(text)s' bukan ya/tidak (gunakan ya/tidak, 1/0, yes/no, true/false)") % {"text": text}
-    )
-
-
-def parse_count(text: str) -> int:
-    try:
-        value = _number(text)
-    except ValueError as exc:
-        raise ValueError(
-            _("jumlah harus bilangan bulat ≥ 0: %(reason)s") % {"reason": exc}
-        ) from None
-    except InvalidOperation:
-        raise ValueError(_("'%(text)s' bukan angka") % {"text": text}) from None
-    if value != value.to_integral_value():
-        raise ValueError(_("jumlah harus bilangan bulat (tanpa pecahan)"))
-    return int(value)
-
-
-USED = {
-    Item.Kind.CHECK: {"value"},
-    Item.Kind.PERCENT: {"numerator", "denominator"},
-    Item.Kind.COUNT: {"value"},
-}
 
 
 def validate_rows(
@@ -338,60 +289,14 @@ def validate_rows(
                 )
             seen.setdefault((agency.pk, item.pk), number)
         if item is not None:
-            cleaned, answer_errors = _clean_answer(number, item, row)
-            row_errors.extend(answer_errors)
+            cleaned, answer_errors = clean_answer(item, row)
+            row_errors += [RowError(number, e.column, e.message) for e in answer_errors]
             if not row_errors:
                 clean.append(
                     CleanRow(number, agency, item, narrative=row.get("note", ""), **cleaned)
                 )
         errors.extend(row_errors)
     return clean, errors
-
-
-def _clean_answer(number: int, item: Item, row: dict) -> tuple[dict, list[RowError]]:
-    errors, cleaned = [], {}
-    for column in ("numerator", "denominator", "value"):
-        if row.get(column) and column not in USED[item.kind]:
-            errors.append(
-                RowError(
-                    number,
-                    column,
-                    _("kolom ini tidak dipakai butir %(item)s (%(kind)s)")
-                    % {"item": item.code, "kind": item.get_kind_display()},
-                )
-            )
-    for column in sorted(USED[item.kind]):
-        if not row.get(column):
-            errors.append(
-                RowError(
-                    number, column, _("wajib diisi untuk butir %(item)s") % {"item": item.code}
-                )
-            )
-    if errors:
-        return cleaned, errors
-    try:
-        if item.kind == Item.Kind.CHECK:
-            cleaned["answer_yes"] = parse_yes_no(row["value"])
-        elif item.kind == Item.Kind.COUNT:
-            cleaned["count"] = parse_count(row["value"])
-    except ValueError as exc:
-        errors.append(RowError(number, "value", str(exc)))
-    if item.kind == Item.Kind.PERCENT:
-        for column in ("numerator", "denominator"):
-            try:
-                cleaned[column] = _number(row[column])
-            except ValueError as exc:
-                errors.append(RowError(number, column, str(exc)))
-        if not errors:
-            if cleaned["denominator"] <= 0:
-                errors.append(RowError(number, "denominator", _("penyebut harus lebih dari 0")))
-            elif cleaned["numerator"] > cleaned["denominator"]:
-                errors.append(
-                    RowError(
-                        number, "numerator", _("pembilang tidak boleh lebih besar dari penyebut")
-                    )
-                )
-    return cleaned, errors
 
 
 # ---- planning and writing --------------------------------------------------------------------

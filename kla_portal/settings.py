@@ -115,6 +115,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# Numbers are grouped the language's way (8.102 / 11.334 in Indonesian) where they are shown:
+# indicators.answers.format_number and the `floatformat:"2g"` filter force grouping. Turning
+# USE_THOUSAND_SEPARATOR on instead would also group years and ids ("2.026", "?year=2.026").
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))

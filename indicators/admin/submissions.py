@@ -35,6 +35,7 @@ from indicators.admin.scoping import (
     region_filter,
     scoped_regions,
 )
+from indicators.answers import format_percent
 from indicators.models import REVIEW_QUEUE_STATUSES, Evidence, Period, Submission
 from indicators.resources import (
     SubmissionResource,
@@ -262,7 +263,7 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     def computed_value(self, obj):
         if obj.percentage is None:
             return "—"
-        return f"{obj.percentage:.2f}%"
+        return format_percent(obj.percentage)
 
     @admin.display(description=_("berkas"))
     def evidence_panel(self, obj):

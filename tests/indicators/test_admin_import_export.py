@@ -134,7 +134,7 @@ def test_changelist_export_is_filtered_and_neutralises_formulas(verifier_client,
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["agency"] for r in rows] == ["DINKES"]
     assert rows[0]["note"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["answer"] == "90 / 100 (90.00%)"
+    assert rows[0]["answer"] == "90 / 100 (90,00%)"
 
 
 def test_values_export_can_be_imported_again(verifier_client, demo):
