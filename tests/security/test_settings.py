@@ -22,6 +22,8 @@ def run_python(*argv: str, **environ) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "kla_portal.settings",
+        # A mail server, as production needs (nothing connects to it at start-up).
+        "EMAIL_URL": "smtp://mail.example.invalid:25",
         **environ,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and code

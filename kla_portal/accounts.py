@@ -1,0 +1,179 @@
+"""Accounts: logins throttled per client address, counted password changes, a throttled reset.
+
+Each failed password costs a PBKDF2 hash (~240 ms), so a flood of wrong logins slows the portal
+for everyone. `ThrottledModelBackend` refuses an address over its failure limit before any hash
+is computed, on every path that calls `authenticate()`: the portal and admin logins and the
+password change pages, which check the old password through `authenticate()` so that django-axes
+counts and locks those failures like login failures.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.contrib.admin.forms import AdminPasswordChangeForm
+from django.contrib.auth import authenticate
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_variables
+
+from kla_portal.client_address import client_address
+from kla_portal.throttle import Throttle, wait_text
+
+logger = logging.getLogger("kla.accounts")
+
+
+def login_failures() -> Throttle:
+    """Failed passwords per client address (any user name), read from settings each time."""
+    return Throttle("login", settings.LOGIN_THROTTLE_FAILURES, settings.LOGIN_THROTTLE_SECONDS)
+
+
+def reset_requests_by_address() -> Throttle:
+    return Throttle("reset-address", settings.RESET_THROTTLE_PER_ADDRESS, 60 * 60)
+
+
+def reset_requests_by_email() -> Throttle:
+    return Throttle("reset-email", settings.RESET_THROTTLE_PER_EMAIL, 60 * 60)
+
+
+def throttled_response(request, seconds: int) -> TemplateResponse:
+    """The 429 page saying how long to wait."""
+    return TemplateResponse(
+        request, "registration/throttled.html", {"wait": wait_text(seconds)}, status=429
+    )
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's user/password backend behind a cheap per-address check of recent failures."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        address = client_address(request) if request is not None else None
+        failures = login_failures()
+        wait = failures.wait_seconds(address)
+        if wait:
+            # Read by LoginThrottleMiddleware, which answers 429 with the wait time.
+            request.login_throttled_for = wait
+            logger.warning(
+                "login refused: %s over the failure limit",
+                address,
+                extra={"event": "login_throttled", "client": address},
+            )
+            raise PermissionDenied  # authenticate() stops here: no other backend, no hash
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is None and password is not None:
+            failures.hit(address)
+        return user
+
+
+class LoginThrottleMiddleware:
+    """Turns a login refused by ThrottledModelBackend into the 429 page with the wait time."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        wait = getattr(request, "login_throttled_for", 0)
+        if wait:
+            response = throttled_response(request, wait)
+            response.render()
+        return response
+
+
+class CountedPasswordChangeForm(PasswordChangeForm):
+    """The password change form, checking the old password as a login would be checked."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    @sensitive_variables("old_password")
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        # Through authenticate(): axes counts and locks failures per user name and address,
+        # and the address throttle refuses a flood before hashing.
+        user = authenticate(self.request, username=self.user.get_username(), password=old_password)
+        if user is None or user.pk != self.user.pk:
+            raise ValidationError(
+                self.error_messages["password_incorrect"], code="password_incorrect"
+            )
+        return old_password
+
+
+class CountedAdminPasswordChangeForm(CountedPasswordChangeForm):
+    required_css_class = AdminPasswordChangeForm.required_css_class
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = CountedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+
+def admin_password_change(request, extra_context=None):
+    """The admin's own password change page, with the counted form (AdminSite.password_change)."""
+    from django.contrib import admin
+
+    site = admin.site
+    request.current_app = site.name
+    return PasswordChangeView.as_view(
+        form_class=CountedAdminPasswordChangeForm,
+        success_url=reverse("admin:password_change_done", current_app=site.name),
+        extra_context={**site.each_context(request), **(extra_context or {})},
+    )(request)
+
+
+def _styled(form):
+    """Bootstrap's input class on every field, as the portal's own forms have."""
+    for field in form.fields.values():
+        field.widget.attrs.setdefault("class", "form-control")
+    return form
+
+
+class PortalPasswordResetForm(PasswordResetForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class PortalSetPasswordForm(SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _styled(self)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = PortalSetPasswordForm
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset flow, throttled per client address and per email address.
+
+    The page after the form is the same whether or not the address belongs to an account, and
+    whether or not a mail went out, so the form never tells who has an account.
+    """
+
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "registration/password_reset_email.txt"
+    subject_template_name = "registration/password_reset_subject.txt"
+    form_class = PortalPasswordResetForm
+
+    def form_valid(self, form):
+        address = client_address(self.request)
+        wait = reset_requests_by_address().take(address)
+        if wait:
+            return throttled_response(self.request, wait)
+        email = form.cleaned_data["email"].strip().lower()
+        if reset_requests_by_email().take(email):
+            logger.warning(
+                "password reset mail held back: too many for one address",
+                extra={"event": "reset_throttled", "client": address},
+            )
+            return super(auth_views.PasswordResetView, self).form_valid(form)  # no mail
+        return super().form_valid(form)
