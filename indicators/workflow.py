@@ -45,6 +45,7 @@ TRANSITIONS = {
     ReviewEvent.Action.REOPENED: ((S.APPROVED,), S.RETURNED),
 }
 NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
+REVIEWS = {ReviewEvent.Action.APPROVED, ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
 
 # Called after commit with the ReviewEvent of every review (approve, return, reopen).
 review_listeners: list[Callable[[ReviewEvent], None]] = []
@@ -59,6 +60,34 @@ def _locked(submission_id: int, version: int | None) -> Submission:
     if version is not None and submission.version != version:
         raise Conflict()
     return submission
+
+
+def review_refusal(submission: Submission, actor) -> str | None:
+    """Why the actor may not review this submission (separation of duties), or None.
+
+    Nobody reviews what they submitted or what an agency they belong to answered: approving,
+    returning or reopening is for a reviewer outside the agency. Superusers included.
+    """
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return None
+    if submission.agency.members.filter(pk=actor_id).exists():
+        return _(
+            "Anda anggota %(agency)s, jadi tidak dapat meninjau isian OPD Anda sendiri. "
+            "Minta verifikator lain yang bukan anggota OPD ini untuk meninjaunya."
+        ) % {"agency": submission.agency}
+    submitted_by = (
+        submission.events.filter(action=ReviewEvent.Action.SUBMITTED)
+        .order_by("-created_at", "-pk")
+        .values_list("actor_id", flat=True)
+        .first()
+    )
+    if submitted_by == actor_id:
+        return _(
+            "Anda yang mengajukan isian ini, jadi tidak dapat meninjaunya sendiri. "
+            "Minta verifikator lain untuk meninjaunya."
+        )
+    return None
 
 
 def _check_period(period: Period, *, entry: bool) -> None:
@@ -126,6 +155,8 @@ def _transition(
         raise WorkflowError(_("Catatan berisi karakter NUL yang tidak diizinkan."))
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
+    if action in REVIEWS and (refusal := review_refusal(submission, actor)):
+        raise WorkflowError(refusal)
     if submission.status not in sources:
         raise WorkflowError(
             _("Isian berstatus %(status)s tidak dapat %(action)s.")
