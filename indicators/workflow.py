@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -71,17 +72,29 @@ def review_refusal(submission: Submission, actor) -> str | None:
     actor_id = getattr(actor, "pk", None)
     if actor_id is None:
         return None
-    if submission.agency.members.filter(pk=actor_id).exists():
+    # One query for both facts: the change page asks this on every view.
+    member, submitted_by = (
+        Agency.objects.filter(pk=submission.agency_id)
+        .annotate(
+            member=Exists(
+                Agency.members.through.objects.filter(agency_id=OuterRef("pk"), user_id=actor_id)
+            ),
+            submitted_by=Subquery(
+                ReviewEvent.objects.filter(
+                    submission_id=submission.pk, action=ReviewEvent.Action.SUBMITTED
+                )
+                .order_by("-created_at", "-pk")
+                .values("actor_id")[:1]
+            ),
+        )
+        .values_list("member", "submitted_by")
+        .get()
+    )
+    if member:
         return _(
             "Anda anggota %(agency)s, jadi tidak dapat meninjau isian OPD Anda sendiri. "
             "Minta verifikator lain yang bukan anggota OPD ini untuk meninjaunya."
         ) % {"agency": submission.agency}
-    submitted_by = (
-        submission.events.filter(action=ReviewEvent.Action.SUBMITTED)
-        .order_by("-created_at", "-pk")
-        .values_list("actor_id", flat=True)
-        .first()
-    )
     if submitted_by == actor_id:
         return _(
             "Anda yang mengajukan isian ini, jadi tidak dapat meninjaunya sendiri. "

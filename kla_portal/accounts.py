@@ -1,7 +1,7 @@
 """Accounts: logins throttled per client address, counted password changes, a throttled reset.
 
 Each failed password costs a PBKDF2 hash (~240 ms), so a flood of wrong logins slows the portal
-for everyone. `ThrottledModelBackend` refuses an address over its failure limit before any hash
+for everyone. `LoginThrottleBackend` refuses an address over its failure limit before any hash
 is computed, on every path that calls `authenticate()`: the portal and admin logins and the
 password change pages, which check the old password through `authenticate()` so that django-axes
 counts and locks those failures like login failures.
@@ -15,9 +15,10 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_variables
@@ -48,13 +49,20 @@ def throttled_response(request, seconds: int) -> TemplateResponse:
     )
 
 
-class ThrottledModelBackend(ModelBackend):
-    """Django's user/password backend behind a cheap per-address check of recent failures."""
+class LoginThrottleBackend:
+    """Refuses an address over its failure limit, before ModelBackend computes any hash.
 
-    def authenticate(self, request, username=None, password=None, **kwargs):
-        address = client_address(request) if request is not None else None
-        failures = login_failures()
-        wait = failures.wait_seconds(address)
+    Listed between axes and ModelBackend. It authenticates nobody and, like axes' backend, has
+    no get_user (so force_login and sessions never pick it); failures are counted by
+    `_count_failure` when Django reports a failed login, so ModelBackend and the sessions it
+    signs stay Django's own.
+    """
+
+    def authenticate(self, request, **credentials):
+        if request is None:
+            return None
+        address = client_address(request)
+        wait = login_failures().wait_seconds(address)
         if wait:
             # Read by LoginThrottleMiddleware, which answers 429 with the wait time.
             request.login_throttled_for = wait
@@ -63,15 +71,19 @@ class ThrottledModelBackend(ModelBackend):
                 address,
                 extra={"event": "login_throttled", "client": address},
             )
-            raise PermissionDenied  # authenticate() stops here: no other backend, no hash
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None and password is not None:
-            failures.hit(address)
-        return user
+            raise PermissionDenied  # authenticate() stops here: no later backend, no hash
+        return None
+
+
+@receiver(user_login_failed, dispatch_uid="kla_portal.accounts.count_failure")
+def _count_failure(sender, credentials, request=None, **kwargs):
+    """Count a failed password against the client address (not a refusal of our own)."""
+    if request is not None and not getattr(request, "login_throttled_for", 0):
+        login_failures().hit(client_address(request))
 
 
 class LoginThrottleMiddleware:
-    """Turns a login refused by ThrottledModelBackend into the 429 page with the wait time."""
+    """Turns a login refused by LoginThrottleBackend into the 429 page with the wait time."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -95,8 +95,9 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    # Django's ModelBackend behind a per-address failure check made before any hashing.
-    "kla_portal.accounts.ThrottledModelBackend",
+    # A per-address check of recent failures, before ModelBackend hashes anything.
+    "kla_portal.accounts.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
