@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import authenticate
@@ -162,6 +163,13 @@ class PortalSetPasswordForm(SetPasswordForm):
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = PortalSetPasswordForm
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # Whoever proved they read the account's mail may sign in at once: a lockout earned by
+        # someone guessing this user's password must not outlast the new password.
+        axes_reset(username=form.user.get_username())
+        return response
 
 
 class PasswordResetView(auth_views.PasswordResetView):

@@ -177,6 +177,18 @@ def test_a_reset_mail_in_indonesian_leads_to_a_new_password(client, operator):
     assert operator.check_password(new)
 
 
+def test_a_new_password_from_the_reset_mail_lifts_the_lockout(client, operator, settings):
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login(client, operator.username, "salah")
+    assert login(client, operator.username, PASSWORD).status_code == 429
+    client.post(reverse("password_reset"), {"email": operator.email})
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
+    form_url = client.get(link, follow=True).redirect_chain[-1][0]
+    new = "kata-sandi-baru-yang-panjang-2026"
+    client.post(form_url, {"new_password1": new, "new_password2": new})
+    assert login(client, operator.username, new).status_code == 302
+
+
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(client, operator):
     known = client.post(reverse("password_reset"), {"email": operator.email})
     unknown = client.post(reverse("password_reset"), {"email": "siapa@example.invalid"})
