@@ -180,7 +180,9 @@ def test_a_reset_mail_in_indonesian_leads_to_a_new_password(client, operator):
 def test_a_new_password_from_the_reset_mail_lifts_the_lockout(client, operator, settings):
     for _ in range(settings.AXES_FAILURE_LIMIT):
         login(client, operator.username, "salah")
-    assert login(client, operator.username, PASSWORD).status_code == 429
+    locked = login(client, operator.username, PASSWORD)
+    assert locked.status_code == 429
+    assert reverse("password_reset") in locked.content.decode()  # the way out is offered
     client.post(reverse("password_reset"), {"email": operator.email})
     link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mail.outbox[0].body).group(1)
     form_url = client.get(link, follow=True).redirect_chain[-1][0]
