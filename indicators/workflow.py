@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,6 +48,7 @@ TRANSITIONS = {
 NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
 # A review note is read by the operator and mailed to them; as long as a narrative may be.
 NOTE_MAX_LENGTH = 5000
+REVIEWS = {ReviewEvent.Action.APPROVED, ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
 
 # Called after commit with the ReviewEvent of every review (approve, return, reopen).
 review_listeners: list[Callable[[ReviewEvent], None]] = []
@@ -61,6 +63,46 @@ def _locked(submission_id: int, version: int | None) -> Submission:
     if version is not None and submission.version != version:
         raise Conflict()
     return submission
+
+
+def review_refusal(submission: Submission, actor) -> str | None:
+    """Why the actor may not review this submission (separation of duties), or None.
+
+    Nobody reviews what they submitted or what an agency they belong to answered: approving,
+    returning or reopening is for a reviewer outside the agency. Superusers included.
+    """
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return None
+    # One query for both facts: the change page asks this on every view.
+    member, submitted_by = (
+        Agency.objects.filter(pk=submission.agency_id)
+        .annotate(
+            member=Exists(
+                Agency.members.through.objects.filter(agency_id=OuterRef("pk"), user_id=actor_id)
+            ),
+            submitted_by=Subquery(
+                ReviewEvent.objects.filter(
+                    submission_id=submission.pk, action=ReviewEvent.Action.SUBMITTED
+                )
+                .order_by("-created_at", "-pk")
+                .values("actor_id")[:1]
+            ),
+        )
+        .values_list("member", "submitted_by")
+        .get()
+    )
+    if member:
+        return _(
+            "Anda anggota %(agency)s, jadi tidak dapat meninjau isian OPD Anda sendiri. "
+            "Minta verifikator lain yang bukan anggota OPD ini untuk meninjaunya."
+        ) % {"agency": submission.agency}
+    if submitted_by == actor_id:
+        return _(
+            "Anda yang mengajukan isian ini, jadi tidak dapat meninjaunya sendiri. "
+            "Minta verifikator lain untuk meninjaunya."
+        )
+    return None
 
 
 def _check_period(period: Period, *, entry: bool) -> None:
@@ -133,6 +175,8 @@ def _transition(
         )
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
+    if action in REVIEWS and (refusal := review_refusal(submission, actor)):
+        raise WorkflowError(refusal)
     if submission.status not in sources:
         raise WorkflowError(
             _("Isian berstatus %(status)s tidak dapat %(action)s.")

@@ -320,7 +320,9 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here rather than in change_view, which would fetch the submission a second time.
         if obj is not None and self.may_review(request):
-            context["review_actions"] = _review_actions(obj)
+            context["review_actions"], context["review_refusal"] = _review_actions(
+                obj, request.user
+            )
             context["review_url"] = reverse("admin:indicators_submission_review", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -507,15 +509,19 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
         return TemplateResponse(request, "admin/indicators/submission/recap.html", context)
 
 
-def _review_actions(obj) -> list[tuple[str, str, bool]]:
-    """The review buttons the change page offers: (action, label, needs a note)."""
+def _review_actions(obj, user) -> tuple[list[tuple[str, str, bool]], str | None]:
+    """The review buttons the change page offers the user (action, label, needs a note), or
+    none and the reason why: the workflow's separation of duties, said before a click."""
     if obj.period.locked:
-        return []
+        return [], None
     if obj.status == S.SUBMITTED:
-        return [
+        actions = [
             (review_queue.APPROVE, _("Setujui"), False),
             (review_queue.RETURN, _("Kembalikan dengan catatan"), True),
         ]
-    if obj.status == S.APPROVED:
-        return [(review_queue.REOPEN, _("Buka kembali dengan catatan"), True)]
-    return []
+    elif obj.status == S.APPROVED:
+        actions = [(review_queue.REOPEN, _("Buka kembali dengan catatan"), True)]
+    else:
+        return [], None
+    refusal = workflow.review_refusal(obj, user)
+    return ([], refusal) if refusal else (actions, None)
