@@ -10,6 +10,8 @@ from django.urls import get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from kla_portal.client_address import client_address
+
 refusal_logger = logging.getLogger("kla.refused")
 
 
@@ -26,15 +28,6 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
-
-
-def client_address(request) -> str:
-    """The address of the visitor as far as the logs are concerned.
-
-    One function so that the log line follows the trusted-proxy rule (`TRUSTED_PROXIES`) once
-    it exists, instead of each caller reading `REMOTE_ADDR` itself.
-    """
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def refusal_log(request, status: int, event: str) -> None:

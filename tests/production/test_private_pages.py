@@ -65,6 +65,19 @@ def test_a_403_is_logged_in_one_line_without_a_traceback(client, operator, caplo
     assert "Anda tidak memiliki izin" in response.content.decode()  # the portal's 403 page
 
 
+def test_a_refusal_behind_a_trusted_proxy_names_the_client_not_the_proxy(
+    client, operator, caplog, settings
+):
+    from kla_portal.client_address import trusted_proxies_parse
+
+    settings.TRUSTED_PROXIES = trusted_proxies_parse("10.0.0.1")
+    client.force_login(operator)
+    with caplog.at_level(logging.INFO):
+        client.get("/dashboard/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.7")
+    (record,) = _refusal_records(caplog)
+    assert record.getMessage().endswith("client=203.0.113.7")
+
+
 def test_a_nul_in_the_address_is_logged_in_one_line_and_answered_with_a_page(client, demo, caplog):
     with caplog.at_level(logging.INFO):
         response = client.get("/items/%00/")
