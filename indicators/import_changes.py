@@ -6,6 +6,7 @@ and after, and the write with its events (shared by `import_values` and the admi
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -199,7 +200,8 @@ def _create(plan: ImportPlan, *, actor, now) -> list[ReviewEvent]:
 
 def _update(plan: ImportPlan, *, actor, now) -> list[ReviewEvent]:
     events, changed = [], []
-    for row, submission in plan.changed:
+    for row, current in plan.changed:
+        submission = copy.copy(current)  # the plan keeps what it saw, for the summary
         events.append(
             ReviewEvent(
                 submission=submission,
