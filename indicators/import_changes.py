@@ -73,10 +73,14 @@ class ImportPlan:
     def verified_lost(self) -> Decimal:
         return self.verified_before - self.verified_after
 
-    def versions(self) -> dict[str, int | None]:
-        """The version of every row's submission as this plan saw it (None: absent)."""
+    def versions(self) -> dict[str, list[int] | None]:
+        """The [id, version] of every row's submission as this plan saw it (None: absent).
+
+        Lists, as they come back from the signed JSON; the id tells a submission deleted and
+        created again apart from the one the preview saw.
+        """
         seen = {row.signed_key: None for row in self.new}
-        seen.update((row.signed_key, s.version) for row, s in self.changed + self.unchanged)
+        seen.update((row.signed_key, [s.pk, s.version]) for row, s in self.changed + self.unchanged)
         return seen
 
 

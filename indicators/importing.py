@@ -442,7 +442,7 @@ class StalePreview(ImportRejected):
     """What the preview showed is no longer what is stored, or it was confirmed already."""
 
 
-def _check_seen(plan: ImportPlan, seen: dict[str, int | None]) -> None:
+def _check_seen(plan: ImportPlan, seen: dict[str, list[int] | None]) -> None:
     """Refuse when any submission the preview saw has changed (or appeared) since."""
     now = plan.versions()
     rows = sorted(plan.written + [row for row, _ in plan.unchanged], key=lambda row: row.row)
@@ -518,7 +518,7 @@ def values_import(
     actor=None,
     dry_run: bool = False,
     replace_approved: bool = False,
-    seen: dict[str, int | None] | None = None,
+    seen: dict[str, list[int] | None] | None = None,
     confirmation: str | None = None,
     evidence_rule: bool = True,
 ) -> ImportPlan:

@@ -175,6 +175,19 @@ def test_a_row_created_after_the_preview_counts_as_a_change(verifier_client, dem
     assert Submission.objects.get(item__code="II.11.a").count == 1
 
 
+def test_a_submission_deleted_and_created_again_after_the_preview_is_not_the_one_it_saw(
+    verifier_client, demo
+):
+    gone = make_submission(demo.period, "DLH", "II.11.a", "draft", count=1)
+    preview = upload(verifier_client, demo.period, (HEADER + "DLH,II.11.a,,,5,\n").encode())
+    gone.delete()
+    again = make_submission(demo.period, "DLH", "II.11.a", "draft", count=2)
+    assert again.version == gone.version
+    refused = confirm(verifier_client, preview)
+    assert "isian DLH II.11.a berubah sejak pratinjau" in refused.content.decode()
+    assert Submission.objects.get().count == 2
+
+
 def test_a_preview_token_works_once(verifier_client, demo):
     preview = upload(verifier_client, demo.period, (HEADER + "DLH,II.11.a,,,5,\n").encode())
     assert "Impor selesai" in confirm(verifier_client, preview).content.decode()
