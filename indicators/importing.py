@@ -558,10 +558,15 @@ def values_import(
             },
         )
         raise
+    _log_done(plan, filename=filename, actor=actor, dry_run=dry_run)
+    return plan
+
+
+def _log_done(plan: ImportPlan, *, filename: str, actor, dry_run: bool) -> None:
     logger.info(
         "import %s period=%s file=%s rows=%s new=%s changed=%s unchanged=%s",
         "checked" if dry_run else "written",
-        period.pk,
+        plan.period.pk,
         filename,
         plan.total,
         len(plan.new),
@@ -570,7 +575,7 @@ def values_import(
         extra={
             "event": "import",
             "outcome": "dry_run" if dry_run else "written",
-            "period": period.pk,
+            "period": plan.period.pk,
             "file": filename,
             "rows": plan.total,
             "new": len(plan.new),
@@ -580,11 +585,10 @@ def values_import(
             "held": len(plan.held),
             "lacking_evidence": len(plan.lacking_evidence),
             "verified_lost": float(plan.verified_lost),
-            "status": status,
+            "status": plan.status,
             "actor": getattr(actor, "username", None),
         },
     )
-    return plan
 
 
 def _import(
