@@ -1,5 +1,7 @@
 """Reads of the year's data that several places share, with their joins already made."""
 
+from collections.abc import Collection, Iterable
+
 from django.utils import timezone
 
 from clusters import scoring
@@ -46,19 +48,36 @@ def current_period(region: Region) -> Period | None:
     )
 
 
-def counted_answers(period: Period, basis: str) -> list[scoring.Answer]:
-    """The answers that count on a basis (`verified` or `self`), in one query."""
+def counted_answers(
+    period: Period, basis: str, *, excluding: Collection[int] = frozenset()
+) -> list[scoring.Answer]:
+    """The answers that count on a basis (`verified` or `self`), in one query.
+
+    `excluding` leaves out those submissions (by id), as a what-if of replacing them.
+    """
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
     rows = Submission.objects.filter(period=period, status__in=BASES[basis]).values_list(
-        "item__code", "answer_yes", "numerator", "denominator", "count"
+        "pk", "item__code", "answer_yes", "numerator", "denominator", "count"
     )
-    return [scoring.Answer(code, yes, num, den, cnt) for code, yes, num, den, cnt in rows]
+    return [
+        scoring.Answer(code, yes, num, den, cnt)
+        for pk, code, yes, num, den, cnt in rows
+        if pk not in excluding
+    ]
 
 
 def period_score(period: Period, basis: str) -> scoring.Score:
     """The period's score on one basis, in five queries whatever the amount of data."""
     return scoring.score(framework_spec(period.framework), counted_answers(period, basis))
+
+
+def period_score_replacing(
+    period: Period, basis: str, *, replaced: Collection[int], added: Iterable[scoring.Answer]
+) -> scoring.Score:
+    """The score the period would have if the `replaced` submissions gave way to `added`."""
+    answers = counted_answers(period, basis, excluding=replaced) + list(added)
+    return scoring.score(framework_spec(period.framework), answers)
 
 
 def score_document(period: Period, basis: str) -> dict:

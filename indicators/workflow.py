@@ -118,6 +118,14 @@ def _check_period(period: Period, *, entry: bool) -> None:
         )
 
 
+def evidence_missing(item: Item, *, has_evidence: bool) -> bool:
+    """The evidence rule of submitting, and so of approving: an item that asks for it has some.
+
+    Imports that set `approved` obey it too (`indicators.importing`).
+    """
+    return item.evidence_required and not has_evidence
+
+
 def submission_for(*, agency: Agency, item: Item, period: Period) -> Submission:
     """The agency's submission for an item, or an unsaved draft when there is none yet."""
     return Submission.objects.filter(agency=agency, item=item, period=period).first() or (
@@ -235,7 +243,7 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
     current = _locked(submission.pk, version)
     if not current.has_value:
         raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
-    if current.item.evidence_required and not current.evidence.exists():
+    if evidence_missing(current.item, has_evidence=current.evidence.exists()):
         raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
     return _transition(
         current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True

@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import secrets
 
 from django import forms
 from django.contrib import admin, messages
@@ -441,25 +442,15 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
             except importing.ImportRejected as exc:
                 context["errors"] = exc.errors
             else:
-                context["plan"] = plan
-                context["status_label"] = S(status).label
-                # The confirmed import is exactly the previewed file: it travels signed.
-                context["token"] = signing.dumps(
-                    {
-                        "period": period.pk,
-                        "status": status,
-                        "name": upload.name,
-                        "content": base64.b64encode(content).decode(),
-                    },
-                    salt=IMPORT_SALT,
-                    compress=True,
-                )
+                token = _preview_token(period, status, upload.name, content, plan)
+                context.update(plan=plan, token=token)
         return TemplateResponse(request, "admin/indicators/submission/import.html", context)
 
     def _import_confirm(self, request, regions, context):
         try:
             data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=3600)
             content = base64.b64decode(data["content"])
+            seen, confirmation = data["seen"], data["id"]
         except (signing.BadSignature, binascii.Error, KeyError):
             self.message_user(request, _("Pratinjau kedaluwarsa; unggah ulang."), messages.ERROR)
             return redirect("admin:indicators_submission_import")
@@ -471,7 +462,15 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
                 period=period,
                 status=data["status"],
                 actor=request.user,
+                replace_approved=request.POST.get("replace_approved") == "on",
+                seen=seen,
+                confirmation=confirmation,
             )
+        except importing.ApprovedWouldChange as exc:
+            # The same preview again, with the rows and the choice it needs: the token is
+            # still unused, since the refused import rolled back.
+            context.update(errors=exc.errors, plan=exc.plan, token=request.POST["token"])
+            return TemplateResponse(request, "admin/indicators/submission/import.html", context)
         except importing.ImportRejected as exc:
             context.update(
                 errors=exc.errors, form=ImportForm(regions=regions, initial={"period": period})
@@ -507,6 +506,26 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
             "form": form,
         }
         return TemplateResponse(request, "admin/indicators/submission/recap.html", context)
+
+
+def _preview_token(period, status, name, content: bytes, plan) -> str:
+    """The confirm form's signed token: the previewed file, the versions it saw, a single-use id.
+
+    The confirmed import is exactly the previewed file, applied only if no submission it
+    touches changed since (`seen`), once (`id`, recorded by `importing` when it is used).
+    """
+    return signing.dumps(
+        {
+            "period": period.pk,
+            "status": status,
+            "name": name,
+            "content": base64.b64encode(content).decode(),
+            "seen": plan.versions(),
+            "id": secrets.token_urlsafe(18),
+        },
+        salt=IMPORT_SALT,
+        compress=True,
+    )
 
 
 def _review_actions(obj, user) -> tuple[list[tuple[str, str, bool]], str | None]:
