@@ -40,7 +40,8 @@ run: install
 
 # The production setup on loopback: DEBUG off, gunicorn, whitenoise's hashed static files. Plain
 # HTTP (HTTPS=off) only because nothing leaves 127.0.0.1; a real server puts nginx and TLS in front.
-SERVE_ENV := DEBUG=off HTTPS=off ALLOWED_HOSTS=127.0.0.1,localhost
+# Mail (password reset links) is printed to the console for the same reason (EMAIL_ALLOW_CONSOLE).
+SERVE_ENV := DEBUG=off HTTPS=off ALLOWED_HOSTS=127.0.0.1,localhost EMAIL_ALLOW_CONSOLE=on
 
 serve: install
 	@# A secret key of its own for this checkout, kept in the git-ignored .env, made only once.

@@ -8,6 +8,7 @@ import os
 os.environ.setdefault("SECRET_KEY", "bench-only-not-a-secret")
 os.environ.setdefault("DEBUG", "off")
 os.environ.setdefault("HTTPS", "off")
+os.environ.setdefault("EMAIL_ALLOW_CONSOLE", "on")  # loopback only, no mail is sent
 os.environ.setdefault("CONN_MAX_AGE", "60")
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/kla_bench")

@@ -9,8 +9,40 @@ from django.utils.translation import gettext_lazy as _
 
 from clusters.forms import FrameworkCopyForm
 from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
-from clusters.services import framework_copy
+from clusters.services import framework_copy, framework_revise
 from kla_portal.history_admin import ReadOnlyHistoryAdmin
+
+
+class FrameworkRowAdmin(ReadOnlyHistoryAdmin):
+    """An admin of the framework's rows: every save or delete revises the edition.
+
+    Scores are cached per edition revision, so a band, weight or item edited here shows in the
+    next score at once instead of after the cache expires.
+    """
+
+    framework_path = "framework"  # lookup from the model to its Framework ("" for itself)
+
+    def _frameworks(self, queryset):
+        path = f"{self.framework_path}__pk" if self.framework_path else "pk"
+        return set(queryset.values_list(path, flat=True))
+
+    def _of(self, obj):
+        return self._frameworks(self.model.objects.filter(pk=obj.pk))
+
+    def save_related(self, request, form, formsets, change):
+        # After the row and its inlines are saved, inside the admin's transaction.
+        super().save_related(request, form, formsets, change)
+        framework_revise(framework_ids=self._of(form.instance))
+
+    def delete_model(self, request, obj):
+        frameworks = self._of(obj)
+        super().delete_model(request, obj)
+        framework_revise(framework_ids=frameworks)
+
+    def delete_queryset(self, request, queryset):
+        frameworks = self._frameworks(queryset)
+        super().delete_queryset(request, queryset)
+        framework_revise(framework_ids=frameworks)
 
 
 class CategoryBandInline(admin.TabularInline):
@@ -25,7 +57,8 @@ class ClusterInline(admin.TabularInline):
 
 
 @admin.register(Framework)
-class FrameworkAdmin(ReadOnlyHistoryAdmin):
+class FrameworkAdmin(FrameworkRowAdmin):
+    framework_path = ""
     list_display = ["name", "code", "year"]
     inlines = [CategoryBandInline, ClusterInline]
     change_form_template = "admin/clusters/framework/change_form.html"
@@ -63,7 +96,7 @@ class FrameworkAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(ReadOnlyHistoryAdmin):
+class ClusterAdmin(FrameworkRowAdmin):
     list_display = ["code", "name", "framework", "max_points"]
     list_filter = ["framework"]
 
@@ -74,7 +107,8 @@ class ItemInline(admin.StackedInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ReadOnlyHistoryAdmin):
+class IndicatorAdmin(FrameworkRowAdmin):
+    framework_path = "cluster__framework"
     list_display = ["code", "name", "cluster", "max_points"]
     list_filter = ["cluster__framework", "cluster"]
     search_fields = ["code", "name"]
@@ -83,7 +117,8 @@ class IndicatorAdmin(ReadOnlyHistoryAdmin):
 
 
 @admin.register(Item)
-class ItemAdmin(ReadOnlyHistoryAdmin):
+class ItemAdmin(FrameworkRowAdmin):
+    framework_path = "indicator__cluster__framework"
     list_display = ["code", "name", "kind", "rule", "weight", "evidence_required"]
     list_filter = ["indicator__cluster__framework", "kind", "rule", "indicator__cluster"]
     search_fields = ["code", "name"]

@@ -30,6 +30,9 @@ class Framework(models.Model):
     name = models.CharField(_("nama"), max_length=120)
     year = models.PositiveSmallIntegerField(_("tahun"))
     legal_basis = models.CharField(_("dasar hukum"), max_length=255, blank=True)
+    # Bumped by every write to the edition or its rows (services.framework_revise); scores
+    # cached from the edition carry it in their key, so an edit makes them unreachable.
+    revision = models.BigIntegerField(_("revisi"), default=0, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -1,11 +1,14 @@
 """Writes of the framework: loading the bundled edition and copying an edition forward."""
 
 import csv
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
 
@@ -16,6 +19,18 @@ EVIDENCE_BY_KIND = {
     Item.Kind.PERCENT: "Rekap data pembilang dan penyebut beserta sumber dan tanggal datanya.",
     Item.Kind.COUNT: "Daftar yang dihitung beserta dokumen atau foto pendukungnya.",
 }
+
+
+def framework_revise(*, framework_ids) -> None:
+    """Mark editions as changed: every score cached from them is computed again.
+
+    Every write to a framework, its bands, clusters, indicators or items ends here (the admin's
+    save and delete paths and the services below). The new revision is at least the clock, so
+    it is higher than any earlier one even if a form saved back a revision it had read before.
+    """
+    Framework.objects.filter(pk__in=list(framework_ids)).update(
+        revision=Greatest(F("revision") + 1, Value(time.time_ns()))
+    )
 
 
 @dataclass
@@ -59,7 +74,10 @@ def framework_load(*, directory: Path) -> LoadReport:
         )
         created["bands"] += made
     _load_instrument(directory, framework, created)
-    return LoadReport(framework, created)
+    report = LoadReport(framework, created)
+    if report.created_any:
+        framework_revise(framework_ids=[framework.pk])
+    return report
 
 
 def _load_instrument(directory: Path, framework: Framework, created: dict) -> None:

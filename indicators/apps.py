@@ -7,7 +7,9 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Pelaksanaan KLA")
 
     def ready(self):
-        from indicators.services import notifications, workflow
+        from indicators.services import import_changes, notifications, workflow
 
         if notifications.review_notify not in workflow.review_listeners:
             workflow.review_listeners.append(notifications.review_notify)
+        if notifications.import_notify_agencies not in import_changes.import_listeners:
+            import_changes.import_listeners.append(notifications.import_notify_agencies)

@@ -7,13 +7,13 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Item
+
+# One set of rules for typed answers and imported rows, so "1.500", "numerator above
+# denominator" or "fractional count" read the same everywhere.
+from indicators.answers import clean_answer, number_input
 from indicators.models import Submission
 from indicators.services import evidence as evidence_service
 from indicators.services import workflow
-
-# One set of rules for typed answers and imported rows: the import's row check is reused as
-# it is, so "numerator above denominator" or "fractional count" read the same everywhere.
-from indicators.services.importing import _clean_answer as clean_answer
 
 SAVE, SUBMIT = "save", "submit"
 # Which form field shows the error the import check reports against a column.
@@ -110,15 +110,12 @@ class AnswerForm(BootstrapForm):
 
     @staticmethod
     def _initial(submission: Submission) -> dict:
-        def plain(number):
-            return "" if number is None else f"{number.normalize():f}"
-
         answer = {True: "1", False: "0"}.get(submission.answer_yes, "")
         return {
             "answer": answer,
-            "numerator": plain(submission.numerator),
-            "denominator": plain(submission.denominator),
-            "count": "" if submission.count is None else str(submission.count),
+            "numerator": number_input(submission.numerator),
+            "denominator": number_input(submission.denominator),
+            "count": number_input(submission.count),
             "narrative": submission.narrative,
             "version": submission.version if submission.pk else 0,
         }
@@ -154,7 +151,7 @@ class AnswerForm(BootstrapForm):
         if self.intent == SAVE and not any(row.values()):
             self.values = {"narrative": data.get("narrative", "")}
             return data
-        cleaned, errors = clean_answer(0, self.item, row)
+        cleaned, errors = clean_answer(self.item, row)
         for error in errors:
             # An empty column can only mean "required": say it shortly, beside the field.
             message = error.message if row.get(error.column) else _("Wajib diisi.")

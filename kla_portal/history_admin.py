@@ -1,6 +1,7 @@
 """Audit history pages in the admin that show only what the change page shows, and never write."""
 
 from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -17,10 +18,14 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
         # checked, past the workflow and its version check; history here is for reading.
         if request.method not in ("GET", "HEAD"):
             return HttpResponseNotAllowed(["GET", "HEAD"])
+        # The record page's route takes any text as ids; simple_history would pass `abc` to
+        # the database and fail with a 500.
+        _id_or_404(self.model.history.model._meta.pk, version_id)
         self._visible_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _visible_or_404(self, request, object_id):
+        _id_or_404(self.model._meta.pk, unquote(object_id))
         # simple_history falls back to the unscoped history table when the object is not in
         # get_queryset(), which would show one region's records to another region's verifier.
         # Superusers see everything, deleted objects' history included.
@@ -28,3 +33,11 @@ class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
             return
         if self.get_object(request, unquote(object_id)) is None:
             raise Http404
+
+
+def _id_or_404(field, raw) -> None:
+    """404 unless `raw` reads as a value of the primary key `field`."""
+    try:
+        field.to_python(raw)
+    except ValidationError:
+        raise Http404 from None

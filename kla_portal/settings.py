@@ -7,6 +7,8 @@ import xstatic.pkg.bootstrap as xstatic_bootstrap
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kla_portal.client_address import trusted_proxies_parse
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -51,6 +53,12 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Ours (kla_portal/middleware.py): every page is private to its reader (outermost, so
+    # refusals are too), a NUL in the address is a 400 before any view runs, and a 403 or 400
+    # is logged in one line.
+    "kla_portal.middleware.PrivatePagesMiddleware",
+    "kla_portal.middleware.RefuseNulMiddleware",
+    "kla_portal.middleware.RefusalLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "kla_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -60,6 +68,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Answers 429 to a login refused by the per-address throttle (kla_portal/accounts.py).
+    "kla_portal.accounts.LoginThrottleMiddleware",
     # Last, as django-axes asks: it reads the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -91,6 +101,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    # A per-address check of recent failures, before ModelBackend hashes anything.
+    "kla_portal.accounts.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -109,6 +121,10 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Makassar"
 USE_I18N = True
 USE_TZ = True
+# Numbers are grouped the language's way (8.102 / 11.334 in Indonesian) where they are shown:
+# indicators.answers.format_number and the `floatformat:"2g"` filter force grouping. Turning
+# USE_THOUSAND_SEPARATOR on instead would also group years and ids ("2.026", "?year=2.026").
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
@@ -119,6 +135,20 @@ STATICFILES_DIRS = [BASE_DIR / "static", ("bootstrap", xstatic_bootstrap.BASE_DI
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 FILE_UPLOAD_PERMISSIONS = 0o640
+
+# ---- Evidence quotas (indicators/evidence.py `evidence_add`) ----------------------------------
+# Files one submission may carry, and bytes one agency may upload in one period (all its items
+# together): a runaway script or a careless operator cannot fill the disk or the bucket.
+EVIDENCE_MAX_FILES_PER_SUBMISSION = env.int("EVIDENCE_MAX_FILES_PER_SUBMISSION", default=20)
+EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = env.int(
+    "EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD", default=2 * 1024 * 1024 * 1024
+)
+if EVIDENCE_MAX_FILES_PER_SUBMISSION < 1 or EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD < 1:
+    raise ImproperlyConfigured(
+        "EVIDENCE_MAX_FILES_PER_SUBMISSION and EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD must be "
+        "at least 1."
+    )
+# ---- end of evidence quotas -------------------------------------------------------------------
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -237,11 +267,48 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Accounts and abuse (issue 11): client address, lockouts, login throttle, password reset.
+# Which proxies' X-Forwarded-For is believed (kla_portal/client_address.py); empty: none, the
+# connection's address is the client. A bad entry stops the start-up.
+TRUSTED_PROXIES = trusted_proxies_parse(env.str("TRUSTED_PROXIES", default=""))
+# axes locks a user name from one client address, never the user everywhere; the address is
+# the one the trusted proxies vouch for, not the proxy's own.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = 0.25  # hours: a locked-out user may try again after 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "kla_portal.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
+# Failed passwords per client address, whatever the user name, before logins from there are
+# refused without hashing for the rest of the window (kla_portal/accounts.py).
+LOGIN_THROTTLE_FAILURES = env.int("LOGIN_THROTTLE_FAILURES", default=20)
+LOGIN_THROTTLE_SECONDS = env.int("LOGIN_THROTTLE_SECONDS", default=15 * 60)
+# Password reset requests per hour: per client address, and mails per email address.
+RESET_THROTTLE_PER_ADDRESS = env.int("RESET_THROTTLE_PER_ADDRESS", default=5)
+RESET_THROTTLE_PER_EMAIL = env.int("RESET_THROTTLE_PER_EMAIL", default=3)
+PASSWORD_RESET_TIMEOUT = 60 * 60  # the reset mail and pages say "one hour"
+# Mail that is not delivered (printed, written to files, kept in memory, dropped) would put
+# working password-reset links in the server log or nowhere: production refuses it unless
+# EMAIL_ALLOW_CONSOLE says so (make serve on loopback does).
+UNDELIVERED_EMAIL_BACKENDS = {
+    "django.core.mail.backends.console.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+    "django.core.mail.backends.locmem.EmailBackend",
+    "django.core.mail.backends.dummy.EmailBackend",
+}
+EMAIL_ALLOW_CONSOLE = env.bool("EMAIL_ALLOW_CONSOLE", default=False)
+if (
+    not DEBUG
+    and not EMAIL_ALLOW_CONSOLE
+    and EMAIL_CONFIG["EMAIL_BACKEND"] in UNDELIVERED_EMAIL_BACKENDS
+):
+    raise ImproperlyConfigured(
+        f"EMAIL_URL sends no mail ({EMAIL_CONFIG['EMAIL_BACKEND']}). Production (DEBUG off) "
+        "refuses to start with it: password-reset links would land in the log. Set EMAIL_URL "
+        "to your SMTP "
+        "server (see .env.example), or EMAIL_ALLOW_CONSOLE=on for a server on loopback only."
+    )
+# End of accounts and abuse.
 
 # Audit history is for reading: no Revert button (kla_portal/history_admin.py refuses the POST).
 SIMPLE_HISTORY_REVERT_DISABLED = True
@@ -253,14 +320,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {
+            "()": "kla_portal.logging.PlainFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
+        },
         "json": {"()": "kla_portal.logging.JsonFormatter"},
     },
+    # The visitor's address (behind TRUSTED_PROXIES) on every record that carries a request.
+    "filters": {"client": {"()": "kla_portal.logging.ClientAddressFilter"}},
     "handlers": {
         "stdout": {
             "class": "logging.StreamHandler",
             "stream": "ext://sys.stdout",
             "formatter": LOG_FORMAT,
+            "filters": ["client"],
         }
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},

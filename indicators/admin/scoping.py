@@ -4,9 +4,15 @@ Every admin here is scoped to the regions the user acts for (`roles.user_regions
 of one city never sees, filters on or acts on another city's data.
 """
 
+import re
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.core.exceptions import BadRequest
 from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from import_export.admin import ExportMixin
 
 from clusters.models import Cluster, Indicator
 from indicators import roles
@@ -43,12 +49,53 @@ class RegionScopedAdmin(ReadOnlyHistoryAdmin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class CheckedListFilter(admin.SimpleListFilter):
+    """A list filter that ignores a value it could never match instead of failing on it.
+
+    The value comes from the address bar: `?year=abc`, `?year=1e99` or a code of a thousand
+    characters is shown as the unfiltered list (the filter reads "all"), never a 500 from a
+    number that does not parse. NUL never gets this far (kla_portal.middleware refuses it).
+    """
+
+    pattern = r".{1,60}"  # what a value this filter can match looks like
+
+    def value(self):
+        raw = super().value()
+        if raw is None or not re.fullmatch(self.pattern, raw):
+            return None
+        return raw
+
+
+CODE = r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}"
+
+
+class CheckedExportMixin(ExportMixin):
+    """The export of a list, answering 400 to filters it cannot read instead of a 500.
+
+    The export page takes the list's filters from its address. The list itself redirects an
+    unknown or unreadable filter to the unfiltered list; an export must not silently hand out
+    more than was asked for, so it refuses and says how to do it right.
+    """
+
+    def get_export_queryset(self, request):
+        try:
+            return super().get_export_queryset(request)
+        except IncorrectLookupParameters as exc:
+            raise BadRequest(
+                gettext(
+                    "Filter ekspor tidak dikenali. Buka daftar, pilih filter di sana, "
+                    "lalu tekan Ekspor lagi."
+                )
+            ) from exc
+
+
 def region_filter(region_path):
     """A region filter offering only the user's regions."""
 
-    class RegionFilter(admin.SimpleListFilter):
+    class RegionFilter(CheckedListFilter):
         title = _("kabupaten/kota")
         parameter_name = "region"
+        pattern = r"[-a-zA-Z0-9_]{1,60}"
 
         def lookups(self, request, model_admin):
             return list(scoped_regions(request).order_by("name").values_list("slug", "name"))
@@ -64,9 +111,10 @@ def region_filter(region_path):
 def agency_filter(agency_path):
     """An agency filter over the chosen region, or over the user's own regions."""
 
-    class AgencyFilter(admin.SimpleListFilter):
+    class AgencyFilter(CheckedListFilter):
         title = _("OPD")
         parameter_name = "agency"
+        pattern = CODE
 
         def lookups(self, request, model_admin):
             agencies = Agency.objects.filter(region__in=scoped_regions(request))
@@ -84,9 +132,10 @@ def agency_filter(agency_path):
     return AgencyFilter
 
 
-class YearFilter(admin.SimpleListFilter):
+class YearFilter(CheckedListFilter):
     title = _("periode")
     parameter_name = "year"
+    pattern = r"[12][0-9]{3}"
 
     def lookups(self, request, model_admin):
         years = (
@@ -101,9 +150,10 @@ class YearFilter(admin.SimpleListFilter):
         return queryset.filter(period__year=self.value()) if self.value() else queryset
 
 
-class ClusterFilter(admin.SimpleListFilter):
+class ClusterFilter(CheckedListFilter):
     title = _("klaster")
     parameter_name = "cluster"
+    pattern = CODE
 
     def lookups(self, request, model_admin):
         rows = Cluster.objects.order_by("order", "-framework__year").values_list("code", "name")
@@ -115,9 +165,10 @@ class ClusterFilter(admin.SimpleListFilter):
         return queryset
 
 
-class IndicatorFilter(admin.SimpleListFilter):
+class IndicatorFilter(CheckedListFilter):
     title = _("indikator")
     parameter_name = "indicator"
+    pattern = CODE
 
     def lookups(self, request, model_admin):
         indicators = Indicator.objects.order_by("cluster__order", "number", "-cluster__framework")
@@ -134,9 +185,10 @@ class IndicatorFilter(admin.SimpleListFilter):
         return queryset
 
 
-class EvidenceMissingFilter(admin.SimpleListFilter):
+class EvidenceMissingFilter(CheckedListFilter):
     title = _("data dukung")
     parameter_name = "evidence"
+    pattern = r"missing|present"
 
     def lookups(self, request, model_admin):
         return [("missing", _("belum ada")), ("present", _("ada"))]
@@ -150,9 +202,10 @@ class EvidenceMissingFilter(admin.SimpleListFilter):
         return queryset
 
 
-class OverdueFilter(admin.SimpleListFilter):
+class OverdueFilter(CheckedListFilter):
     title = _("menunggu terlalu lama")
     parameter_name = "overdue"
+    pattern = r"1"
 
     def lookups(self, request, model_admin):
         days = review_queue.OVERDUE_AFTER.days

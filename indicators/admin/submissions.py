@@ -2,6 +2,7 @@
 
 import base64
 import binascii
+import secrets
 
 from django import forms
 from django.contrib import admin, messages
@@ -17,7 +18,6 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from import_export.forms import ExportForm
 
@@ -25,6 +25,7 @@ from indicators import roles
 from indicators.admin.paging import EstimatedCountPaginator
 from indicators.admin.reference import evidence_download_url
 from indicators.admin.scoping import (
+    CheckedExportMixin,
     ClusterFilter,
     EvidenceMissingFilter,
     IndicatorFilter,
@@ -35,6 +36,7 @@ from indicators.admin.scoping import (
     region_filter,
     scoped_regions,
 )
+from indicators.answers import format_percent
 from indicators.exports.resources import (
     SubmissionResource,
     SubmissionValuesResource,
@@ -58,6 +60,7 @@ IMPORT_MAX_BYTES = 1536 * 1024
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk OPD"),
+        max_length=workflow.NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
         help_text=_("Wajib: tampil bagi operator OPD dan dikirim lewat email."),
     )
@@ -114,7 +117,7 @@ def _versions(request, ids) -> dict[int, int | None]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
+class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     region_path = "period__region"
     list_display = [
         "agency_code",
@@ -259,7 +262,7 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
     def computed_value(self, obj):
         if obj.percentage is None:
             return "—"
-        return f"{obj.percentage:.2f}%"
+        return format_percent(obj.percentage)
 
     @admin.display(description=_("berkas"))
     def evidence_panel(self, obj):
@@ -316,7 +319,9 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here rather than in change_view, which would fetch the submission a second time.
         if obj is not None and self.may_review(request):
-            context["review_actions"] = _review_actions(obj)
+            context["review_actions"], context["review_refusal"] = _review_actions(
+                obj, request.user
+            )
             context["review_url"] = reverse("admin:indicators_submission_review", args=[obj.pk])
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -435,25 +440,15 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
             except importing.ImportRejected as exc:
                 context["errors"] = exc.errors
             else:
-                context["plan"] = plan
-                context["status_label"] = S(status).label
-                # The confirmed import is exactly the previewed file: it travels signed.
-                context["token"] = signing.dumps(
-                    {
-                        "period": period.pk,
-                        "status": status,
-                        "name": upload.name,
-                        "content": base64.b64encode(content).decode(),
-                    },
-                    salt=IMPORT_SALT,
-                    compress=True,
-                )
+                token = _preview_token(period, status, upload.name, content, plan)
+                context.update(plan=plan, token=token)
         return TemplateResponse(request, "admin/indicators/submission/import.html", context)
 
     def _import_confirm(self, request, regions, context):
         try:
             data = signing.loads(request.POST["token"], salt=IMPORT_SALT, max_age=3600)
             content = base64.b64decode(data["content"])
+            seen, confirmation = data["seen"], data["id"]
         except (signing.BadSignature, binascii.Error, KeyError):
             self.message_user(request, _("Pratinjau kedaluwarsa; unggah ulang."), messages.ERROR)
             return redirect("admin:indicators_submission_import")
@@ -465,7 +460,15 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
                 period=period,
                 status=data["status"],
                 actor=request.user,
+                replace_approved=request.POST.get("replace_approved") == "on",
+                seen=seen,
+                confirmation=confirmation,
             )
+        except importing.ApprovedWouldChange as exc:
+            # The same preview again, with the rows and the choice it needs: the token is
+            # still unused, since the refused import rolled back.
+            context.update(errors=exc.errors, plan=exc.plan, token=request.POST["token"])
+            return TemplateResponse(request, "admin/indicators/submission/import.html", context)
         except importing.ImportRejected as exc:
             context.update(
                 errors=exc.errors, form=ImportForm(regions=regions, initial={"period": period})
@@ -503,15 +506,39 @@ class SubmissionAdmin(ExportMixin, RegionScopedAdmin):
         return TemplateResponse(request, "admin/indicators/submission/recap.html", context)
 
 
-def _review_actions(obj) -> list[tuple[str, str, bool]]:
-    """The review buttons the change page offers: (action, label, needs a note)."""
+def _preview_token(period, status, name, content: bytes, plan) -> str:
+    """The confirm form's signed token: the previewed file, the versions it saw, a single-use id.
+
+    The confirmed import is exactly the previewed file, applied only if no submission it
+    touches changed since (`seen`), once (`id`, recorded by `importing` when it is used).
+    """
+    return signing.dumps(
+        {
+            "period": period.pk,
+            "status": status,
+            "name": name,
+            "content": base64.b64encode(content).decode(),
+            "seen": plan.versions(),
+            "id": secrets.token_urlsafe(18),
+        },
+        salt=IMPORT_SALT,
+        compress=True,
+    )
+
+
+def _review_actions(obj, user) -> tuple[list[tuple[str, str, bool]], str | None]:
+    """The review buttons the change page offers the user (action, label, needs a note), or
+    none and the reason why: the workflow's separation of duties, said before a click."""
     if obj.period.locked:
-        return []
+        return [], None
     if obj.status == S.SUBMITTED:
-        return [
+        actions = [
             (review.APPROVE, _("Setujui"), False),
             (review.RETURN, _("Kembalikan dengan catatan"), True),
         ]
-    if obj.status == S.APPROVED:
-        return [(review.REOPEN, _("Buka kembali dengan catatan"), True)]
-    return []
+    elif obj.status == S.APPROVED:
+        actions = [(review.REOPEN, _("Buka kembali dengan catatan"), True)]
+    else:
+        return [], None
+    refusal = workflow.review_refusal(obj, user)
+    return ([], refusal) if refusal else (actions, None)

@@ -14,6 +14,7 @@ from openpyxl.styles import Font
 from indicators.selectors.dashboard import Dashboard
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+POINTS_FORMAT = "#,##0.00"
 NOTE = gettext_lazy(
     "Bobot adalah bawaan portal (dapat diubah di admin); kategori adalah perkiraan tidak resmi."
 )
@@ -37,6 +38,10 @@ def _sheet(workbook, title, header, rows):
         cell.font = Font(bold=True)
     for row in rows:
         sheet.append([safe_cell(v) for v in row])
+        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
+            if isinstance(value, Decimal | float):
+                # A number cell with a format: the reader's spreadsheet shows 1.234,50 or 1,234.50.
+                cell.number_format = POINTS_FORMAT
     sheet.freeze_panes = "A2"
     return sheet
 

@@ -1,7 +1,8 @@
 """Exports of submissions (django-import-export) and the recap for the national application.
 
 Every exported cell passes through `neutralise`, so a value typed by an operator can never run
-as a spreadsheet formula on a verifier's machine.
+as a spreadsheet formula on a verifier's machine; the importers undo it with `unneutralise`, so
+an unedited values export imports as no change.
 """
 
 from __future__ import annotations
@@ -21,10 +22,25 @@ FORMATS = {"xlsx": XLSX, "csv": CSV}
 
 
 def neutralise(value):
-    """A text cell that a spreadsheet would read as a formula, prefixed with a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell that a spreadsheet would read as a formula, prefixed with a quote.
+
+    Text that already has quotes before a formula start gets one more, so that `unneutralise`
+    can undo exactly this and nothing else.
+    """
+    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def unneutralise(text: str) -> str:
+    """The inverse of `neutralise`: the importers read an exported cell back as it was stored.
+
+    Only a quote that `neutralise` would have added goes; a note that merely starts with a
+    quote (`'Sesuai SK`) keeps it.
+    """
+    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
+        return text[1:]
+    return text
 
 
 class NeutralisedResource(resources.ModelResource):

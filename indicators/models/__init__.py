@@ -1,6 +1,6 @@
 """The year's work: regions, agencies, periods, submissions, evidence, review and results."""
 
-from indicators.models.periods import OfficialResult, Period, ReminderLog
+from indicators.models.periods import ImportConfirmation, OfficialResult, Period, ReminderLog
 from indicators.models.regions import Agency, Assignment, Kecamatan, Region
 from indicators.models.submissions import (
     REVIEW_QUEUE_STATUSES,
@@ -17,6 +17,7 @@ __all__ = [
     "Agency",
     "Assignment",
     "Evidence",
+    "ImportConfirmation",
     "Kecamatan",
     "OfficialResult",
     "Period",

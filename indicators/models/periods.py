@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -93,3 +94,26 @@ class ReminderLog(models.Model):
 
     def __str__(self):
         return f"{self.agency} {self.sent_on}"
+
+
+class ImportConfirmation(models.Model):
+    """A confirmed admin import preview: its token id is stored once, so it works only once.
+
+    In the database rather than the cache: gunicorn runs several workers and the cache may be
+    each worker's local memory, while the unique constraint holds across all of them.
+    """
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("konfirmasi impor")
+        verbose_name_plural = _("konfirmasi impor")
+
+    def __str__(self):
+        return f"{self.period} {self.created_at:%Y-%m-%d %H:%M}"

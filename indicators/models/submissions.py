@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from clusters.models import Item
+from indicators.answers import format_answer
 from indicators.models.periods import Period
 from indicators.models.regions import Agency
 
@@ -127,16 +128,8 @@ class Submission(models.Model):
         return self.numerator * 100 / self.denominator
 
     def answer_display(self) -> str:
-        """The answer as a person reads it: Ya/Tidak, 190 / 200 (95,00%), or a count."""
-        kind = self.item.kind
-        if not self.has_value:
-            return "—"
-        if kind == Item.Kind.CHECK:
-            return str(_("Ya")) if self.answer_yes else str(_("Tidak"))
-        if kind == Item.Kind.PERCENT:
-            numerator, denominator = self.numerator.normalize(), self.denominator.normalize()
-            return f"{numerator:f} / {denominator:f} ({self.percentage:.2f}%)"
-        return str(self.count)
+        """The answer as a person reads it: Ya/Tidak, 8.102 / 11.334 (71,48%), or a count."""
+        return format_answer(self)
 
 
 def evidence_storage():

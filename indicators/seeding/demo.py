@@ -156,6 +156,9 @@ def _seed_users(report, groups, agencies, password):
     plan = [
         ("admin", None, None, {"is_staff": True, "is_superuser": True}),
         ("verifikator", roles.VERIFIER, "DP3AKB", {"is_staff": True}),
+        # Nobody reviews their own agency's answers, and DP3AKB answers items too: a second
+        # reviewer, in the region through the Gugus Tugas secretariat at Bappeda, reviews them.
+        ("verifikator2", roles.VERIFIER, "BAPPEDA", {"is_staff": True}),
         ("gugustugas", roles.GUGUS_TUGAS, "BAPPEDA", {}),
     ] + [(f"operator.{code.lower()}", roles.OPERATOR, code, {}) for code in agencies]
     new_password = password or secrets.token_urlsafe(9)

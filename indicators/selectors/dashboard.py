@@ -187,7 +187,7 @@ def dashboard_data(period: Period) -> Dashboard:
     # Scores and the plan (57 scorings) are cached until the next write to the period.
     verified = cached_period_score(period, VERIFIED)
     self_score = cached_period_score(period, SELF)
-    plan = period_cached(period.pk, "gap-plan", lambda: _gap_plan(period))
+    plan = period_cached(period, "gap-plan", lambda: _gap_plan(period))
     items = list(framework_items(period.framework))
     entries = _entries(period)
     indicators = _indicator_rows(period, verified, self_score, items, entries)

@@ -1,8 +1,10 @@
 """Score snapshots in the shared cache, never stale: every write to a period bumps its version.
 
-A snapshot's key carries the period's version number, itself kept in the cache. Reading takes
-the version first and computes after, so a write that commits meanwhile bumps the version and
-the snapshot stored under the old one is simply never read again.
+A snapshot's key carries the period's version number, itself kept in the cache, and the
+revision of the period's framework edition (bumped by every framework edit, see
+clusters.services.framework_revise). Reading takes both first and computes after, so a write
+that commits meanwhile changes the key and the snapshot stored under the old one is simply
+never read again.
 """
 
 from __future__ import annotations
@@ -37,11 +39,15 @@ def _version(period_id: int) -> int:
     return version
 
 
-def period_cached(period_id: int, name: str, compute: Callable[[], T]) -> T:
-    """What `compute` returns for the period, cached until the next write to the period."""
+def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
+    """What `compute` returns for the period, cached until the next write to it or its framework.
+
+    `period.framework` should come joined (the selectors load periods with it), or reading its
+    revision costs a query.
+    """
     if not settings.SCORE_CACHE_SECONDS:
         return compute()
-    key = f"{name}:{period_id}:{_version(period_id)}"
+    key = f"{name}:{period.pk}:{period.framework.revision}:{_version(period.pk)}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -53,7 +59,7 @@ def cached_period_score(period: Period, basis: str) -> Score:
     """The period's score on a basis, from the cache when nothing changed since it was computed."""
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
-    return period_cached(period.pk, f"score:{basis}", lambda: period_score(period, basis))
+    return period_cached(period, f"score:{basis}", lambda: period_score(period, basis))
 
 
 def score_cache_invalidate(period_id: int) -> None:

@@ -1,5 +1,7 @@
 """Scores of a period on each basis, fed from the database in a constant number of queries."""
 
+from collections.abc import Collection, Iterable
+
 from clusters import scoring
 from clusters.selectors import framework_spec
 from indicators.models import Period, Submission
@@ -12,12 +14,19 @@ BASES = {
 }
 
 
-def counted_answers(period: Period, basis: str) -> list[scoring.Answer]:
-    """The answers that count on a basis (`verified` or `self`), in one query."""
-    return answers_by_period([period], basis)[period.pk]
+def counted_answers(
+    period: Period, basis: str, *, excluding: Collection[int] = frozenset()
+) -> list[scoring.Answer]:
+    """The answers that count on a basis (`verified` or `self`), in one query.
+
+    `excluding` leaves out those submissions (by id), as a what-if of replacing them.
+    """
+    return answers_by_period([period], basis, excluding=excluding)[period.pk]
 
 
-def answers_by_period(periods, basis: str) -> dict[int, list[scoring.Answer]]:
+def answers_by_period(
+    periods, basis: str, *, excluding: Collection[int] = frozenset()
+) -> dict[int, list[scoring.Answer]]:
     """Per period id, the answers that count on a basis, for any number of periods in one query."""
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
@@ -25,16 +34,27 @@ def answers_by_period(periods, basis: str) -> dict[int, list[scoring.Answer]]:
     rows = (
         Submission.objects.filter(period__in=list(answers), status__in=BASES[basis])
         .order_by()
-        .values_list("period_id", "item__code", "answer_yes", "numerator", "denominator", "count")
+        .values_list(
+            "pk", "period_id", "item__code", "answer_yes", "numerator", "denominator", "count"
+        )
     )
-    for period_id, code, yes, num, den, cnt in rows:
-        answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
+    for pk, period_id, code, yes, num, den, cnt in rows:
+        if pk not in excluding:
+            answers[period_id].append(scoring.Answer(code, yes, num, den, cnt))
     return answers
 
 
 def period_score(period: Period, basis: str) -> scoring.Score:
     """The period's score on one basis, in five queries whatever the amount of data."""
     return scoring.score(framework_spec(period.framework), counted_answers(period, basis))
+
+
+def period_score_replacing(
+    period: Period, basis: str, *, replaced: Collection[int], added: Iterable[scoring.Answer]
+) -> scoring.Score:
+    """The score the period would have if the `replaced` submissions gave way to `added`."""
+    answers = counted_answers(period, basis, excluding=replaced) + list(added)
+    return scoring.score(framework_spec(period.framework), answers)
 
 
 def score_document(period: Period, basis: str) -> dict:

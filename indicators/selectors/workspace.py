@@ -19,6 +19,7 @@ NOTICE_ACTIONS = (
     ReviewEvent.Action.RETURNED,
     ReviewEvent.Action.APPROVED,
     ReviewEvent.Action.REOPENED,
+    ReviewEvent.Action.IMPORTED,
 )
 
 
@@ -126,7 +127,7 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
 
 
 def notices_for(agencies, period: Period, limit: int = 8) -> list[ReviewEvent]:
-    """The latest review decisions on the agencies' submissions of the period, newest first."""
+    """The latest review decisions and imports on the agencies' submissions, newest first."""
     return list(
         ReviewEvent.objects.filter(
             submission__agency__in=agencies, submission__period=period, action__in=NOTICE_ACTIONS

@@ -2,7 +2,9 @@
 
 A file is accepted by what it is, not by what it is called: the first bytes must be a PDF,
 PNG or JPEG (puremagic), or a zip whose inner parts make it an XLSX, DOCX, ODT or ODS. HTML,
-SVG and executables are refused even when renamed, because they match none of these.
+SVG and executables are refused even when renamed, because they match none of these. Office
+files that would run code or reach out when opened (macros, external templates or linked
+parts, embedded OLE or ActiveX objects) are refused too, whatever their name.
 """
 
 from __future__ import annotations
@@ -11,15 +13,18 @@ import hashlib
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass
+from xml.etree import ElementTree
 
 import puremagic
 from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from indicators.models import Evidence, Submission
+from indicators.models import Agency, Evidence, Submission
 from indicators.services import workflow
 
 ALLOWED_LABEL = "PDF, PNG, JPEG, XLSX, DOCX, ODT, ODS"
@@ -113,17 +118,27 @@ def _starts_right(found: str, head: bytes) -> bool:
 
 
 def _zip_type(upload) -> str | None:
+    """XLSX, DOCX, ODT or ODS by the zip's parts; refuses macros, external links and objects."""
     try:
         with zipfile.ZipFile(upload) as archive:
-            names = set(archive.namelist())
-            if "mimetype" in names:
-                # Read a few bytes only: the entry is tiny in a real ODF file.
-                with archive.open("mimetype") as entry:
-                    return ODF_TYPES.get(entry.read(100).strip())
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+            found = _office_kind(archive)
+            if found in ("xlsx", "docx"):
+                _ooxml_safe(archive)
+            elif found in ("odt", "ods"):
+                _odf_safe(archive)
+            return found
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, zlib.error):
         return None
     finally:
         upload.seek(0)
+
+
+def _office_kind(archive: zipfile.ZipFile) -> str | None:
+    names = set(archive.namelist())
+    if "mimetype" in names:
+        # A few bytes only: the entry is tiny in a real ODF file.
+        with archive.open("mimetype") as entry:
+            return ODF_TYPES.get(entry.read(100).strip())
     if "[Content_Types].xml" not in names:
         return None
     if any(name.startswith("xl/") for name in names):
@@ -131,6 +146,108 @@ def _zip_type(upload) -> str | None:
     if any(name.startswith("word/") for name in names):
         return "docx"
     return None
+
+
+# What an office file may carry that runs code or reaches out when it is opened. Excel's
+# printerSettings*.bin and a chart's embedded workbook are ordinary and stay allowed.
+OOXML_MACRO = re.compile(r"(^|/)vba(Project|Data)[^/]*$|\.(xlsm|docm|pptm|xlsb)$", re.I)
+OOXML_OBJECT = re.compile(r"(^|/)(activeX/|oleObject[^/]*$|embeddings/[^/]*\.bin$)", re.I)
+OOXML_MACRO_TYPES = re.compile(rb"macroEnabled|vbaProject|vbaData", re.I)
+OOXML_OBJECT_TYPES = re.compile(rb"activeX|oleObject", re.I)
+ODF_MACRO = re.compile(r"^(Basic|Scripts)/", re.I)
+ODF_MANIFEST_MACRO = re.compile(rb"media-type=\"[^\"]*(basic|script)[^\"]*\"", re.I)
+ODF_MANIFEST_OBJECT = re.compile(rb"media-type=\"[^\"]*(oleobject|x-ole)[^\"]*\"", re.I)
+# Parts are read only up to this size, so a zip bomb costs nothing; real ones are far smaller.
+PART_CAP = 2 * 1024 * 1024
+PARTS_CAP = 400  # .rels parts inspected; a real document has a few dozen at most
+
+
+def _member(archive: zipfile.ZipFile, name: str, cap: int = PART_CAP) -> bytes:
+    """A zip member's bytes, read at most `cap` bytes deep; larger ones are refused."""
+    with archive.open(name) as entry:
+        data = entry.read(cap + 1)
+    if len(data) > cap:
+        raise _refuse(_("Bagian %(part)s di dalam berkas terlalu besar.") % {"part": name})
+    return data
+
+
+def _refuse_macro() -> EvidenceRejected:
+    return _refuse(
+        _(
+            "Berkas berisi makro (VBA atau skrip). Simpan ulang sebagai dokumen biasa tanpa "
+            "makro (.xlsx, .docx, .ods, .odt; bukan .xlsm atau .docm), lalu unggah lagi."
+        )
+    )
+
+
+def _refuse_object() -> EvidenceRejected:
+    return _refuse(
+        _(
+            "Berkas memuat objek tersemat (OLE atau ActiveX). Hapus objek tersebut atau "
+            "simpan dokumen sebagai PDF, lalu unggah lagi."
+        )
+    )
+
+
+def _ooxml_safe(archive: zipfile.ZipFile) -> None:
+    names = archive.namelist()
+    if any(OOXML_MACRO.search(name) for name in names):
+        raise _refuse_macro()
+    if any(OOXML_OBJECT.search(name) for name in names):
+        raise _refuse_object()
+    types = _member(archive, "[Content_Types].xml")
+    if OOXML_MACRO_TYPES.search(types):
+        raise _refuse_macro()
+    if OOXML_OBJECT_TYPES.search(types):
+        raise _refuse_object()
+    relationships = [name for name in names if name.lower().endswith(".rels")]
+    if len(relationships) > PARTS_CAP:
+        raise _refuse(_("Berkas memuat terlalu banyak bagian untuk diperiksa."))
+    for name in relationships:
+        if _external_relationship(_member(archive, name)):
+            raise _refuse(
+                _(
+                    "Berkas mengambil isi dari luar saat dibuka (templat, gambar atau objek "
+                    "bertautan). Simpan ulang tanpa templat atau tautan luar (mis. sebagai "
+                    "dokumen baru atau PDF), lalu unggah lagi."
+                )
+            )
+
+
+def _external_relationship(xml: bytes) -> bool:
+    """Whether a .rels part makes the file fetch something from outside when it is opened.
+
+    A hyperlink is followed only when clicked, so it stays allowed; an external template,
+    image, frame or object is fetched on opening (remote template injection, leaked logins).
+    """
+    if b"<!DOCTYPE" in xml or b"<!ENTITY" in xml:
+        return True  # no real .rels has a DTD; one here is an entity-expansion attempt
+    try:
+        # Safe here without defusedxml: a DTD (the only way to entities) is refused above,
+        # and the part was read with a size cap.
+        root = ElementTree.fromstring(xml)  # noqa: S314
+    except ElementTree.ParseError:
+        return True
+    for element in root.iter():
+        if element.tag.rsplit("}", 1)[-1] != "Relationship":
+            continue
+        if element.get("TargetMode", "").lower() != "external":
+            continue
+        if not element.get("Type", "").endswith("/hyperlink"):
+            return True
+    return False
+
+
+def _odf_safe(archive: zipfile.ZipFile) -> None:
+    names = archive.namelist()
+    if any(ODF_MACRO.search(name) for name in names):
+        raise _refuse_macro()
+    if "META-INF/manifest.xml" in names:
+        manifest = _member(archive, "META-INF/manifest.xml")
+        if ODF_MANIFEST_MACRO.search(manifest):
+            raise _refuse_macro()
+        if ODF_MANIFEST_OBJECT.search(manifest):
+            raise _refuse_object()
 
 
 def evidence_clean_name(name: str, extension: str) -> str:
@@ -183,11 +300,57 @@ def _editable(submission_id: int) -> Submission:
     return submission
 
 
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+
+
+def _within_quota(submission: Submission, size: int) -> None:
+    """Refuse a file past the per-submission count or the agency's bytes for the period.
+
+    Called with the submission's row locked; the agency's row is locked too, so two uploads to
+    different items of one agency cannot both pass a sum that each read before the other wrote.
+    """
+    Agency.objects.select_for_update().filter(pk=submission.agency_id).first()
+    files = Evidence.objects.filter(submission=submission).count()
+    if files >= settings.EVIDENCE_MAX_FILES_PER_SUBMISSION:
+        raise EvidenceRejected(
+            _(
+                "Isian ini sudah memiliki %(n)d berkas; batasnya %(limit)d berkas per isian. "
+                "Hapus berkas yang tidak diperlukan atau gabungkan beberapa berkas menjadi "
+                "satu PDF, lalu unggah lagi."
+            )
+            % {"n": files, "limit": settings.EVIDENCE_MAX_FILES_PER_SUBMISSION}
+        )
+    used = (
+        Evidence.objects.filter(
+            submission__agency_id=submission.agency_id, submission__period_id=submission.period_id
+        ).aggregate(total=Sum("size"))["total"]
+        or 0
+    )
+    limit = settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD
+    if used + size > limit:
+        raise EvidenceRejected(
+            _(
+                "Kuota data dukung OPD ini untuk periode %(year)s (%(limit)s MB) tidak cukup: "
+                "sudah terpakai %(used)s MB, berkas ini %(size)s MB. Perkecil berkas (kompres "
+                "PDF atau foto) atau hapus berkas lama yang tidak diperlukan; bila kuota memang "
+                "kurang, hubungi admin DP3AKB."
+            )
+            % {
+                "year": submission.period.year,
+                "limit": _mb(limit),
+                "used": _mb(used),
+                "size": _mb(size),
+            }
+        )
+
+
 @transaction.atomic
 def evidence_add(*, submission: Submission, upload, actor, title: str = "") -> Evidence:
-    """Check an uploaded file by content and attach it to an editable submission."""
+    """Check an uploaded file by content and quota and attach it to an editable submission."""
     found = evidence_inspect(upload)
     current = _editable(submission.pk)
+    _within_quota(current, upload.size)
     evidence = Evidence(
         submission=current,
         original_name=evidence_clean_name(getattr(upload, "name", ""), found.extension),

@@ -1,7 +1,9 @@
 """Bulk import of values (`import_values` and the admin import share this code).
 
-A file is read into rows of text, every row is validated against the period's framework and
-assignments, and only when no row is bad are the rows written, all in one transaction.
+A file is read into rows of text (a spreadsheet's number cells stay numbers, see
+`indicators.answers`), every row is validated against the period's framework and
+assignments, and only when no row is bad are the rows written, all in one transaction
+(`indicators.import_changes` sorts them against what is stored and writes them).
 Row numbers are spreadsheet rows: the header is row 1.
 """
 
@@ -10,31 +12,33 @@ from __future__ import annotations
 import csv
 import io
 import logging
-import re
 import zipfile
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from django.db import transaction
-from django.utils import timezone
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusters.models import Item
-from indicators.models import Agency, Assignment, Period, ReviewEvent, Submission
+from indicators.answers import SpreadsheetNumber, clean_answer
+from indicators.models import Agency, Assignment, ImportConfirmation, Period, Submission
 from indicators.selectors.score_cache import score_cache_invalidate
+from indicators.services.import_changes import (
+    ANSWER_FIELDS,
+    ImportPlan,
+    import_notify,
+    import_plan,
+    import_write,
+)
 
 logger = logging.getLogger("kla.import")
 
 HEADER = ("agency", "item", "numerator", "denominator", "value", "note")
-YES = {"1", "ya", "y", "yes", "true", "benar"}
-NO = {"0", "tidak", "t", "no", "false", "salah"}
 MAX_ROWS = 50_000
 MAX_XLSX_UNPACKED = 200 * 1024 * 1024  # a larger workbook is refused before it is parsed
+MAX_XLSX_CELLS = 1_000_000  # rows x header columns; 50,000 rows leave room for 20 columns
 IMPORT_STATUSES = (Submission.Status.SUBMITTED, Submission.Status.APPROVED)
-ANSWER_FIELDS = ("answer_yes", "numerator", "denominator", "count", "narrative")
-MAX_NUMBER = Decimal("999999999999.99")
 
 
 @dataclass(frozen=True)
@@ -69,24 +73,20 @@ class CleanRow:
     denominator: Decimal | None = None
     count: int | None = None
     narrative: str = ""
+    status: str = ""  # what its submission becomes; set by `import_plan`
 
     @property
     def key(self):
         return (self.agency.pk, self.item.pk)
 
-
-@dataclass
-class ImportPlan:
-    """What an import would do: each clean row as new, changed or unchanged."""
-
-    period: Period
-    new: list[CleanRow] = field(default_factory=list)
-    changed: list[tuple[CleanRow, Submission]] = field(default_factory=list)
-    unchanged: list[tuple[CleanRow, Submission]] = field(default_factory=list)
-
     @property
-    def total(self):
-        return len(self.new) + len(self.changed) + len(self.unchanged)
+    def signed_key(self) -> str:
+        return f"{self.agency.pk}:{self.item.pk}"
+
+    def as_submission(self) -> Submission:
+        """An unsaved submission holding the row's answer, to show it as stored ones are."""
+        answers = {name: getattr(self, name) for name in ANSWER_FIELDS}
+        return Submission(agency=self.agency, item=self.item, status=self.status, **answers)
 
 
 # ---- reading ---------------------------------------------------------------------------------
@@ -130,10 +130,13 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
         raise ImportRejected(
             [RowError(1, None, _("terlalu banyak baris (maksimal %(max)s)") % {"max": MAX_ROWS})]
         )
+    # resources imports HEADER from this module, so its inverse neutraliser is imported here.
+    from indicators.exports.resources import unneutralise
+
     rows = []
     for cells in table[1:]:
         cells = list(cells) + [""] * (len(header) - len(cells))
-        rows.append({name: _text(cells[i]) for i, name in enumerate(header) if name})
+        rows.append({name: unneutralise(_text(cells[i])) for i, name in enumerate(header) if name})
     return rows
 
 
@@ -142,8 +145,9 @@ def _text(cell) -> str:
         return ""
     if isinstance(cell, bool):
         return "1" if cell else "0"
-    if isinstance(cell, float) and cell.is_integer():
-        return str(int(cell))
+    if isinstance(cell, (int, float, Decimal)):
+        # A number cell is a number already: the text rule (1.500 is 1500) must not reread it.
+        return SpreadsheetNumber(cell)
     return str(cell).strip()
 
 
@@ -202,8 +206,15 @@ def _xlsx_rows(content: bytes) -> list[list]:
         raise ImportRejected([RowError(1, None, _("berkas XLSX tidak dapat dibaca"))]) from None
     try:
         sheet = workbook.worksheets[0]
-        rows = []
-        for row in sheet.iter_rows(values_only=True):
+        header = next(sheet.iter_rows(max_row=1, values_only=True), ())
+        width = max((i + 1 for i, c in enumerate(header) if _text(c)), default=0)
+        if not width:
+            return []
+        _check_sheet_size(sheet, width)
+        # Only the header's columns: without max_col openpyxl pads every row to the width the
+        # sheet declares, and a 5 KB file declaring A1:XFD50001 took 6 GB and a minute.
+        rows = [list(header[:width])]
+        for row in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             rows.append(list(row))
             if len(rows) > MAX_ROWS + 1:
                 break
@@ -214,55 +225,28 @@ def _xlsx_rows(content: bytes) -> list[list]:
         workbook.close()
 
 
+def _check_sheet_size(sheet, width: int) -> None:
+    """Refuse a sheet whose rows x header columns would not fit in memory, before reading it."""
+    # Reading stops after MAX_ROWS + 1 rows whatever the sheet declares (a sheet without a
+    # dimension declares nothing), so the declared rows count only up to there.
+    rows = min(sheet.max_row or MAX_ROWS + 1, MAX_ROWS + 1)
+    if rows * width > MAX_XLSX_CELLS:
+        raise ImportRejected(
+            [
+                RowError(
+                    1,
+                    None,
+                    _(
+                        "lembar kerja terlalu besar: %(rows)s baris x %(columns)s kolom "
+                        "(maksimal %(max)s sel); hapus kolom kosong di kanan judul"
+                    )
+                    % {"rows": rows, "columns": width, "max": MAX_XLSX_CELLS},
+                )
+            ]
+        )
+
+
 # ---- validating ------------------------------------------------------------------------------
-
-_NUMBER = re.compile(r"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)$")
-
-
-def _number(text: str) -> Decimal:
-    text = text.replace(" ", "")
-    if not _NUMBER.match(text):
-        raise ValueError(_("'%(text)s' bukan angka") % {"text": text})
-    value = Decimal(text.replace(",", "."))
-    if value < 0:
-        raise ValueError(_("tidak boleh negatif"))
-    if value > MAX_NUMBER:
-        raise ValueError(_("angka terlalu besar"))
-    if value != value.quantize(Decimal("0.01")):
-        raise ValueError(_("paling banyak 2 angka di belakang koma"))
-    return value
-
-
-def parse_yes_no(text: str) -> bool:
-    lowered = text.strip().lower()
-    if lowered in YES:
-        return True
-    if lowered in NO:
-        return False
-    raise ValueError(
-        _("'%(text)s' bukan ya/tidak (gunakan ya/tidak, 1/0, yes/no, true/false)") % {"text": text}
-    )
-
-
-def parse_count(text: str) -> int:
-    try:
-        value = _number(text)
-    except ValueError as exc:
-        raise ValueError(
-            _("jumlah harus bilangan bulat ≥ 0: %(reason)s") % {"reason": exc}
-        ) from None
-    except InvalidOperation:
-        raise ValueError(_("'%(text)s' bukan angka") % {"text": text}) from None
-    if value != value.to_integral_value():
-        raise ValueError(_("jumlah harus bilangan bulat (tanpa pecahan)"))
-    return int(value)
-
-
-USED = {
-    Item.Kind.CHECK: {"value"},
-    Item.Kind.PERCENT: {"numerator", "denominator"},
-    Item.Kind.COUNT: {"value"},
-}
 
 
 def validate_rows(
@@ -338,8 +322,8 @@ def validate_rows(
                 )
             seen.setdefault((agency.pk, item.pk), number)
         if item is not None:
-            cleaned, answer_errors = _clean_answer(number, item, row)
-            row_errors.extend(answer_errors)
+            cleaned, answer_errors = clean_answer(item, row)
+            row_errors += [RowError(number, e.column, e.message) for e in answer_errors]
             if not row_errors:
                 clean.append(
                     CleanRow(number, agency, item, narrative=row.get("note", ""), **cleaned)
@@ -348,81 +332,108 @@ def validate_rows(
     return clean, errors
 
 
-def _clean_answer(number: int, item: Item, row: dict) -> tuple[dict, list[RowError]]:
-    errors, cleaned = [], {}
-    for column in ("numerator", "denominator", "value"):
-        if row.get(column) and column not in USED[item.kind]:
-            errors.append(
-                RowError(
-                    number,
-                    column,
-                    _("kolom ini tidak dipakai butir %(item)s (%(kind)s)")
-                    % {"item": item.code, "kind": item.get_kind_display()},
-                )
-            )
-    for column in sorted(USED[item.kind]):
-        if not row.get(column):
-            errors.append(
-                RowError(
-                    number, column, _("wajib diisi untuk butir %(item)s") % {"item": item.code}
-                )
-            )
-    if errors:
-        return cleaned, errors
-    try:
-        if item.kind == Item.Kind.CHECK:
-            cleaned["answer_yes"] = parse_yes_no(row["value"])
-        elif item.kind == Item.Kind.COUNT:
-            cleaned["count"] = parse_count(row["value"])
-    except ValueError as exc:
-        errors.append(RowError(number, "value", str(exc)))
-    if item.kind == Item.Kind.PERCENT:
-        for column in ("numerator", "denominator"):
-            try:
-                cleaned[column] = _number(row[column])
-            except ValueError as exc:
-                errors.append(RowError(number, column, str(exc)))
-        if not errors:
-            if cleaned["denominator"] <= 0:
-                errors.append(RowError(number, "denominator", _("penyebut harus lebih dari 0")))
-            elif cleaned["numerator"] > cleaned["denominator"]:
-                errors.append(
-                    RowError(
-                        number, "numerator", _("pembilang tidak boleh lebih besar dari penyebut")
-                    )
-                )
-    return cleaned, errors
-
-
 # ---- planning and writing --------------------------------------------------------------------
 
 
-def import_plan(clean: list[CleanRow], *, period: Period, status: str) -> ImportPlan:
-    """Sort clean rows into new, changed and unchanged against what is stored."""
-    existing = {
-        (s.agency_id, s.item_id): s
-        for s in Submission.objects.filter(
-            period=period, agency_id__in={r.agency.pk for r in clean}
+class ApprovedWouldChange(ImportRejected):
+    """The file changes approved submissions and the importer did not choose to replace them."""
+
+    def __init__(self, errors: list[RowError], plan: ImportPlan):
+        self.plan = plan
+        super().__init__(errors)
+
+
+class StalePreview(ImportRejected):
+    """What the preview showed is no longer what is stored, or it was confirmed already."""
+
+
+def _check_seen(plan: ImportPlan, seen: dict[str, list[int] | None]) -> None:
+    """Refuse when any submission the preview saw has changed (or appeared) since."""
+    now = plan.versions()
+    rows = sorted(plan.written + [row for row, _ in plan.unchanged], key=lambda row: row.row)
+    stale = [row for row in rows if seen.get(row.signed_key, -1) != now[row.signed_key]]
+    if stale or set(seen) != set(now):
+        errors = [
+            RowError(
+                1,
+                None,
+                _(
+                    "data berubah sejak pratinjau (diubah orang lain atau impor lain): tidak ada "
+                    "yang diimpor; unggah ulang berkas untuk pratinjau baru"
+                ),
+            )
+        ]
+        errors += [
+            RowError(
+                row.row,
+                None,
+                _("isian %(agency)s %(item)s berubah sejak pratinjau")
+                % {"agency": row.agency.code, "item": row.item.code},
+            )
+            for row in stale
+        ]
+        raise StalePreview(errors)
+
+
+def _refuse_approved(plan: ImportPlan) -> None:
+    errors = [
+        RowError(
+            row.row,
+            None,
+            _("isian %(agency)s %(item)s sudah disetujui dan akan berubah: %(old)s → %(new)s")
+            % {
+                "agency": row.agency.code,
+                "item": row.item.code,
+                "old": current.answer_display(),
+                "new": row.as_submission().answer_display(),
+            },
         )
-    }
-    plan = ImportPlan(period)
-    for row in clean:
-        current = existing.get(row.key)
-        if current is None:
-            plan.new.append(row)
-        elif current.status == status and all(
-            getattr(current, name) == getattr(row, name) for name in ANSWER_FIELDS
-        ):
-            plan.unchanged.append((row, current))
-        else:
-            plan.changed.append((row, current))
-    return plan
+        for row, current in sorted(plan.approved_changed, key=lambda pair: pair[0].row)
+    ]
+    raise ApprovedWouldChange(errors, plan)
+
+
+def _use_confirmation(token: str, *, period: Period, actor) -> None:
+    # Inside the import's transaction: a refused or failed import leaves the token usable, and
+    # a second worker confirming the same token waits on the unique index, then is refused.
+    try:
+        with transaction.atomic():
+            ImportConfirmation.objects.create(token=token, period=period, actor=actor)
+    except IntegrityError:
+        raise StalePreview(
+            [
+                RowError(
+                    1,
+                    None,
+                    _(
+                        "pratinjau ini sudah dikonfirmasi dan diimpor; unggah ulang berkas "
+                        "untuk impor baru"
+                    ),
+                )
+            ]
+        ) from None
 
 
 def values_import(
-    *, content: bytes, filename: str, period: Period, status: str, actor=None, dry_run=False
+    *,
+    content: bytes,
+    filename: str,
+    period: Period,
+    status: str,
+    actor=None,
+    dry_run: bool = False,
+    replace_approved: bool = False,
+    seen: dict[str, list[int] | None] | None = None,
+    confirmation: str | None = None,
+    evidence_rule: bool = True,
 ) -> ImportPlan:
-    """Read, validate and (unless dry_run) write a value file, all or nothing."""
+    """Read, validate and (unless dry_run) write a value file, all or nothing.
+
+    Changing approved submissions needs `replace_approved`. The admin's confirm step passes
+    the versions its preview saw (`seen`) and the preview's single-use `confirmation` id.
+    Under the `evidence_rule` a row asked to be approved whose item needs evidence it lacks
+    is imported as submitted; `import_values` turns it off (see its help).
+    """
     try:
         plan = _import(
             content=content,
@@ -431,6 +442,10 @@ def values_import(
             status=status,
             actor=actor,
             dry_run=dry_run,
+            replace_approved=replace_approved,
+            seen=seen,
+            confirmation=confirmation,
+            evidence_rule=evidence_rule,
         )
     except ImportRejected as exc:
         logger.warning(
@@ -448,10 +463,15 @@ def values_import(
             },
         )
         raise
+    _log_done(plan, filename=filename, actor=actor, dry_run=dry_run)
+    return plan
+
+
+def _log_done(plan: ImportPlan, *, filename: str, actor, dry_run: bool) -> None:
     logger.info(
         "import %s period=%s file=%s rows=%s new=%s changed=%s unchanged=%s",
         "checked" if dry_run else "written",
-        period.pk,
+        plan.period.pk,
         filename,
         plan.total,
         len(plan.new),
@@ -460,20 +480,35 @@ def values_import(
         extra={
             "event": "import",
             "outcome": "dry_run" if dry_run else "written",
-            "period": period.pk,
+            "period": plan.period.pk,
             "file": filename,
             "rows": plan.total,
             "new": len(plan.new),
             "changed": len(plan.changed),
             "unchanged": len(plan.unchanged),
-            "status": status,
+            "approved_changed": len(plan.approved_changed),
+            "held": len(plan.held),
+            "lacking_evidence": len(plan.lacking_evidence),
+            "verified_lost": float(plan.verified_lost),
+            "status": plan.status,
             "actor": getattr(actor, "username", None),
         },
     )
-    return plan
 
 
-def _import(*, content, filename, period, status, actor, dry_run) -> ImportPlan:
+def _import(
+    *,
+    content,
+    filename,
+    period,
+    status,
+    actor,
+    dry_run,
+    replace_approved,
+    seen,
+    confirmation,
+    evidence_rule,
+) -> ImportPlan:
     if status not in IMPORT_STATUSES:
         raise ImportRejected(
             [RowError(1, None, _("status '%(status)s' tidak boleh diimpor") % {"status": status})]
@@ -487,80 +522,27 @@ def _import(*, content, filename, period, status, actor, dry_run) -> ImportPlan:
     if errors:
         raise ImportRejected(errors)
     with transaction.atomic():
-        # Lock the period's row so two imports into one period run one after the other.
+        # Lock the period's row so two imports into one period run one after the other, and
+        # the submissions' rows so no operator or reviewer changes one between check and write.
         Period.objects.select_for_update().filter(pk=period.pk).first()
-        plan = import_plan(clean, period=period, status=status)
-        if not dry_run:
-            _write(plan, status=status, actor=actor)
-            period_id = period.pk
-            transaction.on_commit(lambda: score_cache_invalidate(period_id))
+        if confirmation is not None:
+            _use_confirmation(confirmation, period=period, actor=actor)
+        plan = import_plan(
+            clean, period=period, status=status, evidence_rule=evidence_rule, lock=True
+        )
+        if seen is not None:
+            _check_seen(plan, seen)
+        if dry_run:
+            return plan
+        if plan.approved_changed and not replace_approved:
+            _refuse_approved(plan)
+        try:
+            events = import_write(plan, actor=actor)
+        except IntegrityError:  # an operator created one of the new rows meanwhile
+            raise StalePreview(
+                [RowError(1, None, _("data berubah selama impor: ulangi impor"))]
+            ) from None
+        period_id = period.pk
+        transaction.on_commit(lambda: score_cache_invalidate(period_id))
+        transaction.on_commit(lambda: import_notify(period, events))
     return plan
-
-
-def _write(plan: ImportPlan, *, status: str, actor) -> None:
-    now = timezone.now()
-    submitted_at = now if status != Submission.Status.DRAFT else None
-    created = [
-        Submission(
-            agency=row.agency,
-            item=row.item,
-            period=plan.period,
-            answer_yes=row.answer_yes,
-            numerator=row.numerator,
-            denominator=row.denominator,
-            count=row.count,
-            narrative=row.narrative,
-            status=status,
-            updated_by=actor,
-            submitted_at=submitted_at,
-        )
-        for row in plan.new
-    ]
-    created = bulk_create_with_history(created, Submission, default_user=actor, batch_size=1000)
-    if not all(s.pk for s in created):  # backends that do not return keys on bulk insert
-        keys = {(s.agency_id, s.item_id) for s in created}
-        created = [
-            s
-            for s in Submission.objects.filter(period=plan.period)
-            if (s.agency_id, s.item_id) in keys
-        ]
-    events = [
-        ReviewEvent(
-            submission=s,
-            action=ReviewEvent.Action.IMPORTED,
-            from_status=Submission.Status.DRAFT,
-            to_status=status,
-            actor=actor,
-            created_at=now,
-        )
-        for s in created
-    ]
-    changed = []
-    for row, submission in plan.changed:
-        events.append(
-            ReviewEvent(
-                submission=submission,
-                action=ReviewEvent.Action.IMPORTED,
-                from_status=submission.status,
-                to_status=status,
-                actor=actor,
-                created_at=now,
-            )
-        )
-        for name in ANSWER_FIELDS:
-            setattr(submission, name, getattr(row, name))
-        submission.status = status
-        submission.version += 1
-        submission.updated_by = actor
-        submission.updated_at = now
-        submission.submitted_at = submitted_at
-        changed.append(submission)
-    if changed:
-        bulk_update_with_history(
-            changed,
-            Submission,
-            [*ANSWER_FIELDS, "status", "version", "updated_by", "updated_at", "submitted_at"],
-            default_user=actor,
-            batch_size=1000,
-        )
-    ReviewEvent.objects.bulk_create(events, batch_size=1000)

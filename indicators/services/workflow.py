@@ -13,10 +13,12 @@ import logging
 from collections.abc import Callable
 
 from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import Period, ReviewEvent, Submission, evidence_storage
+from clusters.models import Item
+from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
 from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
@@ -44,6 +46,9 @@ TRANSITIONS = {
     ReviewEvent.Action.REOPENED: ((S.APPROVED,), S.RETURNED),
 }
 NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
+# A review note is read by the operator and mailed to them; as long as a narrative may be.
+NOTE_MAX_LENGTH = 5000
+REVIEWS = {ReviewEvent.Action.APPROVED, ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
 
 # Called after commit with the ReviewEvent of every review (approve, return, reopen).
 review_listeners: list[Callable[[ReviewEvent], None]] = []
@@ -60,6 +65,46 @@ def _locked(submission_id: int, version: int | None) -> Submission:
     return submission
 
 
+def review_refusal(submission: Submission, actor) -> str | None:
+    """Why the actor may not review this submission (separation of duties), or None.
+
+    Nobody reviews what they submitted or what an agency they belong to answered: approving,
+    returning or reopening is for a reviewer outside the agency. Superusers included.
+    """
+    actor_id = getattr(actor, "pk", None)
+    if actor_id is None:
+        return None
+    # One query for both facts: the change page asks this on every view.
+    member, submitted_by = (
+        Agency.objects.filter(pk=submission.agency_id)
+        .annotate(
+            member=Exists(
+                Agency.members.through.objects.filter(agency_id=OuterRef("pk"), user_id=actor_id)
+            ),
+            submitted_by=Subquery(
+                ReviewEvent.objects.filter(
+                    submission_id=submission.pk, action=ReviewEvent.Action.SUBMITTED
+                )
+                .order_by("-created_at", "-pk")
+                .values("actor_id")[:1]
+            ),
+        )
+        .values_list("member", "submitted_by")
+        .get()
+    )
+    if member:
+        return _(
+            "Anda anggota %(agency)s, jadi tidak dapat meninjau isian OPD Anda sendiri. "
+            "Minta verifikator lain yang bukan anggota OPD ini untuk meninjaunya."
+        ) % {"agency": submission.agency}
+    if submitted_by == actor_id:
+        return _(
+            "Anda yang mengajukan isian ini, jadi tidak dapat meninjaunya sendiri. "
+            "Minta verifikator lain untuk meninjaunya."
+        )
+    return None
+
+
 def _check_period(period: Period, *, entry: bool) -> None:
     if period.locked:
         raise WorkflowError(
@@ -71,6 +116,14 @@ def _check_period(period: Period, *, entry: bool) -> None:
             _("Masa pengisian periode %(year)s sudah ditutup (%(date)s).")
             % {"year": period.year, "date": f"{period.closes_on:%d-%m-%Y}"}
         )
+
+
+def evidence_missing(item: Item, *, has_evidence: bool) -> bool:
+    """The evidence rule of submitting, and so of approving: an item that asks for it has some.
+
+    Imports that set `approved` obey it too (`indicators.importing`).
+    """
+    return item.evidence_required and not has_evidence
 
 
 @transaction.atomic
@@ -116,8 +169,15 @@ def _transition(
     if "\x00" in note:
         # PostgreSQL refuses NUL in text; the admin's review buttons post the note unvalidated.
         raise WorkflowError(_("Catatan berisi karakter NUL yang tidak diizinkan."))
+    if len(note.strip()) > NOTE_MAX_LENGTH:
+        raise WorkflowError(
+            _("Catatan terlalu panjang (%(n)d karakter); paling banyak %(max)d karakter.")
+            % {"n": len(note.strip()), "max": NOTE_MAX_LENGTH}
+        )
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
+    if action in REVIEWS and (refusal := review_refusal(submission, actor)):
+        raise WorkflowError(refusal)
     if submission.status not in sources:
         raise WorkflowError(
             _("Isian berstatus %(status)s tidak dapat %(action)s.")
@@ -176,7 +236,7 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
     current = _locked(submission.pk, version)
     if not current.has_value:
         raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
-    if current.item.evidence_required and not current.evidence.exists():
+    if evidence_missing(current.item, has_evidence=current.evidence.exists()):
         raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
     return _transition(
         current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True

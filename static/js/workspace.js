@@ -11,14 +11,30 @@
   var denominator = document.getElementById("id_denominator");
   if (!output || !numerator || !denominator) { return; }
   var decimals = new Intl.NumberFormat(document.documentElement.lang || "id", {
-    minimumFractionDigits: 2, maximumFractionDigits: 2, useGrouping: false
+    minimumFractionDigits: 2, maximumFractionDigits: 2
   });
-  function number(input) {
-    var text = input.value.replace(/\s/g, "").replace(",", ".");
-    return /^\d+(\.\d*)?$|^\.\d+$/.test(text) ? parseFloat(text) : NaN;
+  // The server's number rule (indicators/answers.py), so the preview shows what a save stores:
+  // 1.500 and 1.500,25 Indonesian, 1500 and 12.5 plain; 1,500 and 1,234.5 refused (NaN).
+  var GROUPED = /^[1-9][0-9]{0,2}(\.[0-9]{3})+$/;
+  var INDONESIAN = /^([1-9][0-9]{0,2}(\.[0-9]{3})+(,[0-9]+)?|[0-9]+,[0-9]+)$/;
+  var PLAIN = /^[0-9]+(\.[0-9]+)?$/;
+  var AMBIGUOUS = /^[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$/;
+  var MAX_NUMBER = 999999999999.99;
+  function parseNumber(typed) {
+    var text = typed.replace(/[\s\u00a0\u202f]/g, "");
+    var sign = /^[+-]/.test(text) ? text.charAt(0) : "";
+    var body = sign ? text.slice(1) : text, plain;
+    if (AMBIGUOUS.test(body)) { return NaN; }
+    if (PLAIN.test(body) && !GROUPED.test(body)) { plain = body; }
+    else if (INDONESIAN.test(body)) { plain = body.replace(/\./g, "").replace(",", "."); }
+    else { return NaN; }
+    var fraction = (plain.split(".")[1] || "").replace(/0+$/, "");
+    var value = parseFloat(plain);
+    if ((sign === "-" && value !== 0) || value > MAX_NUMBER || fraction.length > 2) { return NaN; }
+    return value;
   }
   function update() {
-    var n = number(numerator), d = number(denominator);
+    var n = parseNumber(numerator.value), d = parseNumber(denominator.value);
     if (isNaN(n) || isNaN(d) || d <= 0) { output.textContent = "—"; return; }
     // The page's language decides the decimal mark, as the server's own number does.
     output.textContent = decimals.format(n * 100 / d) + "%" +

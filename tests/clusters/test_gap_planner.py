@@ -125,7 +125,12 @@ def test_approving_the_planned_items_reaches_the_next_category(demo_with_values)
 
     codes = [gain.item for gain in plan.steps]
     values_import(
-        content=_full_rows(period, codes), filename="plan.csv", period=period, status="approved"
+        content=_full_rows(period, codes),
+        filename="plan.csv",
+        period=period,
+        status="approved",
+        evidence_rule=False,  # approved as loaded, as `import_values` does
+        replace_approved=True,
     )
 
     after = period_score(period, VERIFIED)
@@ -140,6 +145,11 @@ def test_approving_all_but_the_last_planned_item_falls_short(demo_with_values):
     codes = [gain.item for gain in plan.steps][:-1]
     if codes:
         values_import(
-            content=_full_rows(period, codes), filename="p.csv", period=period, status="approved"
+            content=_full_rows(period, codes),
+            filename="p.csv",
+            period=period,
+            status="approved",
+            evidence_rule=False,  # approved as loaded, as `import_values` does
+            replace_approved=True,
         )
     assert period_score(period, VERIFIED).category.name != plan.target

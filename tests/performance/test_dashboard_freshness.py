@@ -1,6 +1,7 @@
 """The dashboard reads cached scores and gap plan, yet never shows one older than the data."""
 
 import pytest
+from django.test import Client
 
 from clusters import gap_planner
 from clusters.selectors import framework_spec
@@ -8,6 +9,7 @@ from indicators.models import Submission
 from indicators.selectors.scores import SELF, VERIFIED, counted_answers, period_score
 from indicators.services import workflow
 from indicators.services.importing import values_import
+from tests.production.test_framework_edits import edit_weight
 
 
 @pytest.fixture
@@ -83,3 +85,13 @@ def test_dashboard_shows_an_import_at_once(client, watching, django_capture_on_c
     data = _shown(client)
     _assert_fresh(data, watching)
     assert data.verified.total > before
+
+
+def test_dashboard_shows_a_framework_edit_at_once(client, watching, superuser):
+    before = _shown(client).self_assessed.total
+    editor = Client()
+    editor.force_login(superuser)
+    edit_weight(editor)  # through the item's admin change page
+    data = _shown(client)
+    _assert_fresh(data, watching)
+    assert data.self_assessed.total != before

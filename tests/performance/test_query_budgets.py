@@ -64,7 +64,8 @@ PAGE_BUDGETS = {
     "operator item": 10,
     "dashboard": 20,
     "admin changelist": 13,
-    "admin submission": 10,
+    # +1 since issue 11: may this reviewer review it (member of the agency, or its submitter)?
+    "admin submission": 11,
 }
 
 

@@ -55,6 +55,7 @@ def served(tmp_path_factory):
         "HTTPS": "off",
         "SECRET_KEY": "serving-test-secret-key-that-is-long-enough-for-django-checks-1234",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "EMAIL_ALLOW_CONSOLE": "on",  # on loopback, like make serve
         "STATIC_ROOT": str(base / "static"),
         "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}",
         "BIND": f"127.0.0.1:{port}",

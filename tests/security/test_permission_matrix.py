@@ -1,6 +1,7 @@
 """Every URL of the project, for every kind of visitor, answers as the matrix says."""
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
@@ -27,7 +28,14 @@ from tests.security.permission_matrix import (
     POST_MATRIX,
     ROLES,
 )
-from tests.security.urlwalk import admin_model, fill, outcome, url_routes
+from tests.security.urlwalk import (
+    HOSTILE_VALUES,
+    PARAM,
+    admin_model,
+    fill,
+    outcome,
+    url_routes,
+)
 
 USERNAMES = {
     "operator_a": "operator.dinkes",
@@ -211,3 +219,17 @@ def test_security_doc_states_the_number_of_requests_checked():
     checked = (len(MATRIX) + len(POST_MATRIX)) * len(ROLES)
     text = (Path(__file__).resolve().parents[2] / "docs" / "SECURITY.md").read_text()
     assert f"{checked} requests" in text, f"docs/SECURITY.md should state {checked} requests"
+
+
+def test_every_path_parameter_takes_hostile_values_without_a_500(clients):
+    """`/items/%00/`, a history page of `abc`, a record `1e99`: a 400 or 404, never a 500."""
+    routes = [route.route for route in url_routes() if PARAM.search(route.route)]
+    assert "admin/clusters/item/^([^/]+)/history/([^/]+)/$" in routes
+    for role in ("superuser", "verifier", "operator_a"):
+        for route in routes:
+            for value in HOSTILE_VALUES[:7]:
+                url = fill(route, [quote(value, safe="")] * route.count("<") + [quote(value)] * 3)
+                response = clients[role].get(url)
+                assert response.status_code != 500, f"{role} {url[:80]}: 500"
+                if "\x00" in value:
+                    assert response.status_code == 400, f"{role} {url[:80]}"

@@ -3,14 +3,17 @@
 import threading
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.db.models import F
 
 from clusters.models import Item
-from indicators.models import Agency, ReviewEvent, Submission
+from indicators.models import Agency, Evidence, ReviewEvent, Submission
+from indicators.seeding.demo import demo_pdf
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
-from indicators.services.importing import values_import
+from indicators.services.evidence import EvidenceRejected, evidence_add
+from indicators.services.importing import StalePreview, values_import
 
 RACES = 50
 
@@ -174,4 +177,117 @@ def test_two_imports_into_one_period_leave_one_whole_file(demo, capsys):
         if len(notes) != 1 or len(whole) != 1:
             lost += 1
     report(capsys, "import vs import", RACES, lost)
+    assert lost == 0
+
+
+def test_two_uploads_racing_for_the_last_of_an_agencys_quota_cannot_both_pass(
+    demo, operator, settings, tmp_path, capsys
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = 3000
+    agency = Agency.objects.get(code="DINKES")
+    drafts = [
+        workflow.submission_save(
+            submission=submission_for(
+                agency=agency, item=Item.objects.get(code=code), period=demo.period
+            ),
+            values={"narrative": "draf"},
+            actor=operator,
+            version=None,
+        )
+        for code in ("III.12.a", "III.13.a")
+    ]
+    body = demo_pdf("kuota")
+    body += b"%" * (2000 - len(body))
+    over = 0
+    for _ in range(RACES // 2):
+        Evidence.objects.all().delete()
+        outcomes = race(
+            *[
+                lambda s=submission: evidence_add(
+                    submission=s, upload=SimpleUploadedFile("b.pdf", body), actor=operator
+                )
+                for submission in drafts
+            ]
+        )
+        stored = [o for o in outcomes if isinstance(o, Evidence)]
+        refused = [o for o in outcomes if isinstance(o, EvidenceRejected)]
+        assert len(stored) + len(refused) == 2, outcomes
+        if len(stored) != 1 or Evidence.objects.count() != 1:
+            over += 1
+    report(capsys, "upload vs upload at the quota", RACES // 2, over)
+    assert over == 0
+
+
+def test_one_preview_confirmed_twice_at_once_imports_once(demo, capsys):
+    period, lost = demo.period, 0
+    for n in range(RACES):
+        content, _ = import_file(n)
+        seen = values_import(
+            content=content, filename="race.csv", period=period, status="submitted", dry_run=True
+        ).versions()
+        events = ReviewEvent.objects.count()
+
+        def confirm(content=content, seen=seen, n=n):
+            return values_import(
+                content=content,
+                filename="race.csv",
+                period=period,
+                status="submitted",
+                seen=seen,
+                confirmation=f"race-{n}",
+            )
+
+        outcomes = race(confirm, confirm)
+        written = [o for o in outcomes if not isinstance(o, Exception)]
+        refused = [o for o in outcomes if isinstance(o, StalePreview)]
+        assert len(written) + len(refused) == 2, outcomes
+        if len(written) != 1 or ReviewEvent.objects.count() - events != len(ROWS):
+            lost += 1
+    report(capsys, "confirm vs confirm (one token)", RACES, lost)
+    assert lost == 0
+
+
+def test_an_operator_saving_while_an_import_confirms_never_loses_either(demo, operator, capsys):
+    period, lost = demo.period, 0
+    agency, item = Agency.objects.get(code="DINKES"), Item.objects.get(code="III.12.a")
+    draft = workflow.submission_save(
+        submission=submission_for(agency=agency, item=item, period=period),
+        values={"numerator": 1, "denominator": 1000},
+        actor=operator,
+        version=None,
+    )
+    for n in range(RACES):
+        Submission.objects.filter(pk=draft.pk).update(status="draft")
+        content = f"agency,item,numerator,denominator,value,note\nDINKES,III.12.a,{n + 2},1000,,\n"
+        seen = values_import(
+            content=content.encode(),
+            filename="race.csv",
+            period=period,
+            status="submitted",
+            dry_run=True,
+        ).versions()
+        copy, version = fresh(draft), fresh(draft).version
+        outcomes = race(
+            lambda content=content, seen=seen: values_import(
+                content=content.encode(),
+                filename="race.csv",
+                period=period,
+                status="submitted",
+                seen=seen,
+            ),
+            lambda copy=copy, version=version: workflow.submission_save(
+                submission=copy, values={"numerator": 999}, actor=operator, version=version
+            ),
+        )
+        imported, saved = outcomes
+        final = fresh(draft)
+        if isinstance(imported, StalePreview) and isinstance(saved, Submission):
+            ok = final.numerator == 999 and final.version == version + 1
+        elif isinstance(saved, workflow.WorkflowError) and not isinstance(imported, Exception):
+            ok = final.numerator == n + 2 and final.version == version + 1
+        else:
+            ok = False
+        lost += not ok
+    report(capsys, "import confirm vs operator save", RACES, lost)
     assert lost == 0

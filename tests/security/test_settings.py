@@ -22,6 +22,8 @@ def run_python(*argv: str, **environ) -> subprocess.CompletedProcess:
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DJANGO_SETTINGS_MODULE": "kla_portal.settings",
+        # A mail server, as production needs (nothing connects to it at start-up).
+        "EMAIL_URL": "smtp://mail.example.invalid:25",
         **environ,
     }
     return subprocess.run(  # noqa: S603 - our own interpreter and code
@@ -185,3 +187,35 @@ def test_other_users_can_still_log_in_during_a_lockout(client, operator, other_o
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("indicators:home")
+
+
+@pytest.mark.parametrize("email_url", ["consolemail://", "filemail:///tmp/kla-mail"])
+def test_production_refuses_mail_that_is_never_delivered(email_url):
+    result = run_django(SETUP, SECRET_KEY=STRONG_KEY, EMAIL_URL=email_url)
+    assert result.returncode != 0
+    assert "EMAIL_URL sends no mail" in result.stderr and "EMAIL_ALLOW_CONSOLE" in result.stderr
+    assert "started" not in result.stdout
+
+
+def test_console_mail_is_allowed_when_asked_for_or_in_development():
+    allowed = run_django(
+        SETUP, SECRET_KEY=STRONG_KEY, EMAIL_URL="consolemail://", EMAIL_ALLOW_CONSOLE="on"
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    development = run_django(SETUP, DEBUG="on", EMAIL_URL="consolemail://")
+    assert development.returncode == 0, development.stderr
+
+
+def test_a_bad_trusted_proxies_value_stops_the_start_up():
+    result = run_django(SETUP, SECRET_KEY=STRONG_KEY, TRUSTED_PROXIES="127.0.0.1,nginx")
+    assert result.returncode != 0
+    assert "TRUSTED_PROXIES: 'nginx' is not an IP address or network" in result.stderr
+
+
+def test_trusted_proxies_are_read_from_the_environment():
+    code = SETUP + "; from django.conf import settings as s; print(s.TRUSTED_PROXIES)"
+    result = run_django(code, SECRET_KEY=STRONG_KEY, TRUSTED_PROXIES="127.0.0.1, 10.0.0.0/8")
+    assert result.returncode == 0, result.stderr
+    assert "IPv4Network('127.0.0.1/32'), IPv4Network('10.0.0.0/8')" in result.stdout
+    unset = run_django(code, SECRET_KEY=STRONG_KEY)
+    assert unset.stdout.splitlines()[-1] == "()"

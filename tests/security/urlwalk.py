@@ -75,3 +75,42 @@ def admin_model(route: str) -> str | None:
     """`app.model` of an admin ModelAdmin route, else None."""
     match = ADMIN_MODEL.match(route)
     return f"{match['app']}.{match['model']}" if match else None
+
+
+# ---- hostile values for parameters ------------------------------------------------------------
+
+# What an attacker or a mangled bookmark puts in a parameter: a word where a number belongs, a
+# number too large for any column, a negative, NUL, something very long, and scripts and
+# invisible characters.
+HOSTILE_VALUES = (
+    "abc",
+    "1e99",
+    "-1",
+    "99999999999999999999",
+    "\x00",
+    "x" * 5000,
+    "Ⅻ١٢٣🙂\u202e",
+    "' OR 1=1 --",
+)
+
+# Every query parameter a portal page or export reads, by route (the matrix key). The test
+# `test_every_query_parameter_read_by_the_code_is_fuzzed` fails when a view reads one not here.
+PORTAL_PARAMETERS = {
+    "": ("agency",),
+    "items/<str:code>/": ("agency",),
+    "dashboard/": ("region", "period"),
+    "dashboard/export.xlsx": ("region", "period"),
+    "accounts/login/": ("next",),
+    "admin/indicators/submission/recap/": ("period", "format"),
+    "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),
+    "admin/indicators/submission/import/": ("period",),
+}
+
+
+def changelist_parameters(model_admin, request) -> list[str]:
+    """Every query parameter the admin changelist reads: each list filter's, search, order, page."""
+    changelist = model_admin.get_changelist_instance(request)
+    names = [name for spec in changelist.filter_specs for name in spec.expected_parameters()]
+    if model_admin.get_search_fields(request):
+        names.append("q")
+    return [*names, "o", "p"]

@@ -5,11 +5,15 @@ import io
 
 import openpyxl
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from indicators.exports.resources import neutralise
-from indicators.models import Period, Submission
-from tests.conftest import make_submission
+from clusters.models import Item
+from indicators.exports.resources import neutralise, unneutralise
+from indicators.models import ImportConfirmation, Period, ReviewEvent, Submission
+from indicators.selectors.scores import period_score
+from indicators.services import workflow
+from tests.conftest import attach_evidence, make_submission
 
 IMPORT = "/admin/indicators/submission/import/"
 HEADER = "agency,item,numerator,denominator,value,note\n"
@@ -59,6 +63,7 @@ def test_csv_preview_lists_new_changed_and_unchanged_then_confirm_writes(
 
 
 def test_xlsx_import_creates_submissions(verifier_client, demo):
+    Item.objects.filter(code="II.11.a").update(evidence_required=False)
     content = xlsx(
         [
             ["agency", "item", "numerator", "denominator", "value", "note"],
@@ -70,6 +75,127 @@ def test_xlsx_import_creates_submissions(verifier_client, demo):
     verifier_client.post(IMPORT, {"token": preview.context["token"]})
     created = Submission.objects.get(item__code="II.11.a")
     assert (created.count, created.status, created.narrative) == (6, "approved", "Enam taman")
+
+
+def test_an_approving_import_holds_rows_lacking_required_evidence_as_submitted(
+    verifier_client, demo
+):
+    with_evidence = make_submission(
+        demo.period, "DISDIK", "IV.19.a", numerator=150, denominator=200
+    )
+    attach_evidence(with_evidence)
+    content = (HEADER + "DISDIK,IV.19.a,190,200,,\nDLH,II.11.a,,,6,\n").encode()
+    preview = upload(verifier_client, demo.period, content, status="approved")
+    assert [row.item.code for row in preview.context["plan"].held] == ["II.11.a"]
+    assert "1 baris diimpor sebagai Diajukan, bukan Disetujui" in preview.content.decode()
+    confirm(verifier_client, preview)
+    statuses = dict(Submission.objects.values_list("item__code", "status"))
+    assert statuses == {"IV.19.a": "approved", "II.11.a": "submitted"}
+
+
+def confirm(client, preview, **extra):
+    return client.post(IMPORT, {"token": preview.context["token"], **extra}, follow=True)
+
+
+def test_the_preview_shows_old_and_new_values_and_the_approved_it_would_change(
+    verifier_client, demo
+):
+    approved = make_submission(
+        demo.period, "DISDIK", "IV.19.a", "approved", numerator=150, denominator=200
+    )
+    make_submission(demo.period, "DLH", "II.11.a", count=4)
+    before = period_score(demo.period, "verified").total
+    content = (HEADER + "DISDIK,IV.19.a,100,200,,\nDLH,II.11.a,,,5,\n").encode()
+    preview = upload(verifier_client, demo.period, content)
+    plan = preview.context["plan"]
+    html = preview.content.decode()
+    (row, current), (count_row, _) = plan.changed
+    assert f"{current.answer_display()} (Disetujui)" in html
+    assert f"{row.as_submission().answer_display()} (Diajukan)" in html
+    assert "<td>4 (Diajukan)</td><td>5 (Diajukan)</td>" in html
+    assert [s.pk for _, s in plan.approved_changed] == [approved.pk]
+    assert "1 isian yang sudah disetujui akan berubah" in html
+    assert 'name="replace_approved"' in html
+    # The points it removes come from the scoring selectors: the score once it is written.
+    assert plan.verified_before == before > plan.verified_after
+    Submission.objects.filter(pk=approved.pk).update(status="submitted", numerator=100)
+    assert plan.verified_after == period_score(demo.period, "verified").total
+    assert Submission.objects.get(pk=approved.pk).version == 1  # the preview wrote nothing
+
+
+def test_changing_an_approved_submission_needs_the_checkbox(verifier_client, demo, verifier):
+    approved = make_submission(
+        demo.period, "DISDIK", "IV.19.a", "approved", numerator=150, denominator=200
+    )
+    content = (HEADER + "DLH,II.11.a,,,5,\nDISDIK,IV.19.a,100,200,,\n").encode()
+    preview = upload(verifier_client, demo.period, content)
+
+    refused = confirm(verifier_client, preview)
+    assert [(e.row, e.message.split(":")[0]) for e in refused.context["errors"]] == [
+        (3, "isian DISDIK IV.19.a sudah disetujui dan akan berubah")
+    ]
+    assert refused.context["plan"] and refused.context["token"] == preview.context["token"]
+    approved.refresh_from_db()
+    assert (approved.status, approved.numerator, approved.version) == ("approved", 150, 1)
+    assert not Submission.objects.filter(item__code="II.11.a").exists()
+    assert not ReviewEvent.objects.exists()
+
+    done = confirm(verifier_client, preview, replace_approved="on")
+    assert "Impor selesai: 1 baru, 1 berubah, 0 tetap." in done.content.decode()
+    approved.refresh_from_db()
+    assert (approved.status, approved.numerator, approved.version) == ("submitted", 100, 2)
+
+
+def test_an_edit_after_the_preview_makes_the_confirm_refuse_and_write_nothing(
+    verifier_client, demo, operator
+):
+    draft = make_submission(demo.period, "DINKES", "III.12.a", "draft", numerator=10)
+    content = (HEADER + "DINKES,III.12.a,50,100,,\nDLH,II.11.a,,,5,\n").encode()
+    preview = upload(verifier_client, demo.period, content)
+    workflow.submission_save(
+        submission=draft, values={"numerator": 20}, actor=operator, version=draft.version
+    )
+
+    refused = confirm(verifier_client, preview)
+    messages = [str(e) for e in refused.context["errors"]]
+    assert "pratinjau baru" in messages[0]
+    assert messages[1:] == ["baris 2: isian DINKES III.12.a berubah sejak pratinjau"]
+    draft.refresh_from_db()
+    assert (draft.numerator, draft.version) == (20, 2)
+    assert not Submission.objects.filter(item__code="II.11.a").exists()
+    assert not ReviewEvent.objects.exists()
+
+
+def test_a_row_created_after_the_preview_counts_as_a_change(verifier_client, demo):
+    preview = upload(verifier_client, demo.period, (HEADER + "DLH,II.11.a,,,5,\n").encode())
+    make_submission(demo.period, "DLH", "II.11.a", "draft", count=1)
+    refused = confirm(verifier_client, preview)
+    assert "isian DLH II.11.a berubah sejak pratinjau" in refused.content.decode()
+    assert Submission.objects.get(item__code="II.11.a").count == 1
+
+
+def test_a_submission_deleted_and_created_again_after_the_preview_is_not_the_one_it_saw(
+    verifier_client, demo
+):
+    gone = make_submission(demo.period, "DLH", "II.11.a", "draft", count=1)
+    preview = upload(verifier_client, demo.period, (HEADER + "DLH,II.11.a,,,5,\n").encode())
+    gone.delete()
+    again = make_submission(demo.period, "DLH", "II.11.a", "draft", count=2)
+    assert again.version == gone.version
+    refused = confirm(verifier_client, preview)
+    assert "isian DLH II.11.a berubah sejak pratinjau" in refused.content.decode()
+    assert Submission.objects.get().count == 2
+
+
+def test_a_preview_token_works_once(verifier_client, demo):
+    preview = upload(verifier_client, demo.period, (HEADER + "DLH,II.11.a,,,5,\n").encode())
+    assert "Impor selesai" in confirm(verifier_client, preview).content.decode()
+    Submission.objects.filter(item__code="II.11.a").update(count=9)  # an edit since
+    again = confirm(verifier_client, preview)
+    assert "sudah dikonfirmasi" in again.content.decode()
+    assert Submission.objects.get(item__code="II.11.a").count == 9
+    assert ReviewEvent.objects.count() == 1
+    assert ImportConfirmation.objects.get().period == demo.period
 
 
 def test_any_bad_row_blocks_the_import_and_every_bad_row_is_listed(verifier_client, demo):
@@ -134,7 +260,7 @@ def test_changelist_export_is_filtered_and_neutralises_formulas(verifier_client,
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [r["agency"] for r in rows] == ["DINKES"]
     assert rows[0]["note"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["answer"] == "90 / 100 (90.00%)"
+    assert rows[0]["answer"] == "90 / 100 (90,00%)"
 
 
 def test_values_export_can_be_imported_again(verifier_client, demo):
@@ -147,6 +273,46 @@ def test_values_export_can_be_imported_again(verifier_client, demo):
     assert "DLH,II.11.a,,,4,'-catatan" in text
     preview = upload(verifier_client, demo.period, text.replace("'-catatan", "").encode())
     assert len(preview.context["plan"].changed) == 1
+
+
+def export_values(client, fmt, period):
+    # Filtered to one period, as the values file has no period column.
+    response = client.post(
+        reverse("admin:indicators_submission_export") + f"?year={period.year}",
+        {"format": {"xlsx": "0", "csv": "1"}[fmt], "resource": "1"},
+    )
+    assert response.status_code == 200
+    return response.content
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_an_unedited_values_export_imports_as_no_change(client, demo_with_values, fmt):
+    period = demo_with_values.period
+    client.force_login(get_user_model().objects.get(username="verifikator"))
+    notes = ["-catatan", '=HYPERLINK("x")', "+62 812", "@SUM(A1)", "'=sudah berkutip", "'Sesuai SK"]
+    filled = Submission.objects.filter(period=period).exclude(status="draft").order_by("pk")
+    for submission, note in zip(filled, notes, strict=False):
+        Submission.objects.filter(pk=submission.pk).update(narrative=note)
+    content = export_values(client, fmt, period)
+    stored = {s.pk: (s.version, s.status) for s in Submission.objects.filter(period=period)}
+    events = ReviewEvent.objects.count()
+
+    preview = upload(client, period, content, f"nilai.{fmt}")
+    plan = preview.context["plan"]
+    assert plan.total == len(stored) and plan.new == [] and plan.changed == []
+    confirm(client, preview)
+    after = {s.pk: (s.version, s.status) for s in Submission.objects.filter(period=period)}
+    assert after == stored and ReviewEvent.objects.count() == events
+    assert sorted(
+        Submission.objects.filter(narrative__in=notes).values_list("narrative", flat=True)
+    ) == sorted(notes)
+
+
+@pytest.mark.parametrize(
+    "text", ["=1", "'=1", "''+1", "-", "'", "'abc", "abc", "", "\t=1", "'\r", "@", "x=1"]
+)
+def test_unneutralise_undoes_exactly_what_neutralise_did(text):
+    assert unneutralise(neutralise(text)) == text
 
 
 def test_recap_export_has_points_and_status_counts_per_cluster_and_indicator(

@@ -84,7 +84,7 @@ def test_changelist_shows_answer_evidence_count_and_version(verifier_client, sub
     attach(submitted)
     attach(submitted, "dua.png")
     page = verifier_client.get(CHANGELIST).content.decode()
-    assert "90 / 100 (90.00%)" in page
+    assert "90 / 100 (90,00%)" in page
     assert f'name="version-{submitted.pk}" value="{submitted.version}"' in page
     row = verifier_client.get(CHANGELIST).context["cl"].result_list[0]
     assert row.evidence_count == 2
@@ -239,7 +239,7 @@ def test_change_page_shows_answer_value_evidence_history_and_buttons(verifier_cl
     page = verifier_client.get(
         reverse("admin:indicators_submission_change", args=[submitted.pk])
     ).content.decode()
-    assert "90 / 100 (90.00%)" in page and "90.00%" in page and "Cakupan imunisasi" in page
+    assert "90 / 100 (90,00%)" in page and "90,00%" in page and "Cakupan imunisasi" in page
     image_url = reverse("indicators:evidence-download", args=[evidence.pk])
     assert f'<img class="kla-preview" src="{image_url}"' in page
     pdf_url = reverse("indicators:evidence-download", args=[pdf.pk])

@@ -5,10 +5,14 @@ from io import StringIO
 
 import openpyxl
 import pytest
+from django.core import mail
 from django.core.management import CommandError, call_command
 
-from indicators.models import Period, ReviewEvent, Submission
+from indicators.models import Agency, Period, ReviewEvent, Submission
+from indicators.selectors.scores import period_score
+from indicators.services import workflow
 from indicators.services.importing import ImportRejected, values_import
+from tests.conftest import make_submission
 
 HEADER = "agency,item,numerator,denominator,value,note\n"
 
@@ -168,3 +172,106 @@ def test_non_utf8_csv_is_a_clear_error(demo):
         values_import(
             content=buffer.getvalue(), filename="x.csv", period=demo.period, status="submitted"
         )
+
+
+# ---- approved submissions, unchanged rows, notices ------------------------------------------
+
+
+def approved_disdik(demo, numerator=150, **extra):
+    return make_submission(
+        demo.period, "DISDIK", "IV.19.a", "approved", numerator=numerator, denominator=200, **extra
+    )
+
+
+def test_a_row_equal_to_an_approved_submission_changes_nothing(tmp_path, demo):
+    approved = approved_disdik(demo, narrative="SD")
+    out = run_import(write(tmp_path, HEADER + "DISDIK,IV.19.a,150,200,,SD\n"))
+    assert "0 berubah, 1 tetap" in out
+    approved.refresh_from_db()
+    assert (approved.status, approved.version) == ("approved", 1)
+    assert not ReviewEvent.objects.exists()
+
+
+def test_changing_an_approved_submission_is_refused_without_replace_approved(tmp_path, demo):
+    approved = approved_disdik(demo)
+    path = write(tmp_path, HEADER + "DLH,II.11.a,,,4,\nDISDIK,IV.19.a,100,200,,\n")
+    with pytest.raises(CommandError, match="--replace-approved") as refused:
+        run_import(path)
+    assert "tidak ada data yang diubah" in str(refused.value)
+    assert "baris 3: isian DISDIK IV.19.a sudah disetujui dan akan berubah" in run_import.stderr
+    approved.refresh_from_db()
+    assert (approved.status, approved.numerator, approved.version) == ("approved", 150, 1)
+    assert not Submission.objects.filter(item__code="II.11.a").exists()
+    assert not ReviewEvent.objects.exists()
+
+
+def test_replace_approved_writes_and_reports_old_new_and_the_verified_points(tmp_path, demo):
+    approved = approved_disdik(demo)
+    approved.refresh_from_db()
+    before = period_score(demo.period, "verified").total
+    out = run_import(write(tmp_path, HEADER + "DISDIK,IV.19.a,100,200,,\n"), "--replace-approved")
+    after = period_score(demo.period, "verified").total
+    assert before > after
+    old = approved.answer_display()
+    approved.refresh_from_db()
+    assert (approved.status, approved.numerator, approved.version) == ("submitted", 100, 2)
+    assert f"baris 2: DISDIK IV.19.a: {old} (Disetujui) -> {approved.answer_display()}" in out
+    assert f"Isian disetujui yang berubah: 1; nilai terverifikasi {before} -> {after}." in out
+    (event,) = ReviewEvent.objects.all()
+    assert (event.from_status, event.to_status) == ("approved", "submitted")
+    assert old in event.note
+
+
+def test_a_dry_run_shows_what_an_approved_change_would_need(tmp_path, demo):
+    approved_disdik(demo)
+    out = run_import(write(tmp_path, HEADER + "DISDIK,IV.19.a,100,200,,\n"), "--dry-run")
+    assert "baris 2: DISDIK IV.19.a:" in out and "Isian disetujui yang berubah: 1" in out
+    assert "ditolak tanpa --replace-approved" in out
+    assert Submission.objects.get().status == "approved"
+
+
+def test_the_command_approves_as_loaded_and_names_rows_lacking_evidence(tmp_path, demo):
+    out = run_import(write(tmp_path, HEADER + "DLH,II.11.a,,,4,\n"), "--status", "approved")
+    assert Submission.objects.get().status == "approved"
+    assert "1 baris disetujui tanpa data dukung wajib" in out
+
+
+def test_the_agency_is_emailed_once_with_each_item_as_it_is_now_and_was(
+    tmp_path, demo, django_capture_on_commit_callbacks
+):
+    approved_disdik(demo)
+    make_submission(demo.period, "DISDIK", "IV.18.a", "submitted", numerator=1, denominator=2)
+    content = HEADER + "DISDIK,IV.19.a,100,200,,\nDISDIK,IV.18.a,1,2,,\nDLH,II.11.a,,,4,\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(write(tmp_path, content), "--replace-approved")
+    subjects = sorted(m.subject for m in mail.outbox)
+    assert subjects == [
+        "[Portal KLA] 1 isian DISDIK diubah lewat impor DP3AKB",
+        "[Portal KLA] 1 isian DLH diubah lewat impor DP3AKB",
+    ]
+    disdik = next(m for m in mail.outbox if "DISDIK" in m.subject)
+    assert disdik.to == list(
+        Agency.objects.get(code="DISDIK").members.exclude(email="").values_list("email", flat=True)
+    )
+    assert "IV.19.a: sekarang" in disdik.body and "(Diajukan)" in disdik.body
+    assert "Sebelum impor:" in disdik.body and "(Disetujui)" in disdik.body
+    assert "tinjauan ulang" in disdik.body
+    assert "IV.18.a" not in disdik.body  # unchanged: nothing to tell
+
+
+def test_the_home_notice_of_an_approval_shows_the_state_an_import_left(
+    tmp_path, demo, client, verifier, other_operator, django_capture_on_commit_callbacks
+):
+    submitted = make_submission(demo.period, "DISDIK", "IV.19.a", numerator=150, denominator=200)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submission_approve(submission_id=submitted.pk, actor=verifier)
+    run_import(write(tmp_path, HEADER + "DISDIK,IV.19.a,100,200,,\n"), "--replace-approved")
+    client.force_login(other_operator)
+    response = client.get("/?agency=DISDIK")
+    notices = response.context["notices"]
+    assert [n.action for n in notices] == ["imported", "approved"]
+    html = response.content.decode()
+    section = html[html.index('id="notices-title"') : html.index('id="items-title"')]
+    assert "status-approved" not in section
+    assert section.count("status-submitted") == 2
+    assert "Catatan impor:" in section
