@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Item
+from indicators import uploads
 
 # One set of rules for typed answers and imported rows, so "1.500", "numerator above
 # denominator" or "fractional count" read the same everywhere.
 from indicators.answers import clean_answer, number_input
 from indicators.models import Submission
-from indicators.services import evidence as evidence_service
 from indicators.services import workflow
 
 SAVE, SUBMIT = "save", "submit"
@@ -103,9 +102,7 @@ class AnswerForm(BootstrapForm):
         for name in ("answer", "numerator", "denominator", "count"):
             if name not in used:
                 del self.fields[name]
-        self.fields["file"].help_text = self.fields["file"].help_text % {
-            "mb": evidence_service.limit_mb()
-        }
+        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": uploads.limit_mb()}
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
 
     @staticmethod
@@ -128,8 +125,8 @@ class AnswerForm(BootstrapForm):
         upload = self.cleaned_data.get("file")
         if upload:
             try:
-                evidence_service.evidence_inspect(upload)
-            except evidence_service.EvidenceRejected as exc:
+                uploads.evidence_inspect(upload)
+            except uploads.EvidenceRejected as exc:
                 raise forms.ValidationError(str(exc)) from None
         return upload
 
@@ -165,19 +162,6 @@ class AnswerForm(BootstrapForm):
             "narrative": data.get("narrative", ""),
         }
         return data
-
-    @transaction.atomic
-    def save(self, *, actor) -> Submission:
-        """Save the answer (a draft if new) and attach the chosen file, both or neither."""
-        saved = workflow.submission_save(
-            submission=self.submission, values=self.values, actor=actor, version=self.seen_version()
-        )
-        upload = self.cleaned_data.get("file")
-        if upload:
-            evidence_service.evidence_add(
-                submission=saved, upload=upload, actor=actor, title=self.cleaned_data["title"]
-            )
-        return saved
 
     def seen_version(self) -> int | None:
         """The version the user loaded; a submission created since then is a conflict too."""

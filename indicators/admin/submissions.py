@@ -319,7 +319,7 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         # Here rather than in change_view, which would fetch the submission a second time.
         if obj is not None and self.may_review(request):
-            context["review_actions"], context["review_refusal"] = _review_actions(
+            context["review_actions"], context["review_refusal"] = workflow.available_actions(
                 obj, request.user
             )
             context["review_url"] = reverse("admin:indicators_submission_review", args=[obj.pk])
@@ -524,21 +524,3 @@ def _preview_token(period, status, name, content: bytes, plan) -> str:
         salt=IMPORT_SALT,
         compress=True,
     )
-
-
-def _review_actions(obj, user) -> tuple[list[tuple[str, str, bool]], str | None]:
-    """The review buttons the change page offers the user (action, label, needs a note), or
-    none and the reason why: the workflow's separation of duties, said before a click."""
-    if obj.period.locked:
-        return [], None
-    if obj.status == S.SUBMITTED:
-        actions = [
-            (review.APPROVE, _("Setujui"), False),
-            (review.RETURN, _("Kembalikan dengan catatan"), True),
-        ]
-    elif obj.status == S.APPROVED:
-        actions = [(review.REOPEN, _("Buka kembali dengan catatan"), True)]
-    else:
-        return [], None
-    refusal = workflow.review_refusal(obj, user)
-    return ([], refusal) if refusal else (actions, None)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from decimal import Decimal
+from operator import attrgetter as a
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -11,33 +13,22 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from indicators.exports.cells import sheet_cell
 from indicators.selectors.dashboard import Dashboard
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 POINTS_FORMAT = "#,##0.00"
 NOTE = gettext_lazy(
     "Bobot adalah bawaan portal (dapat diubah di admin); kategori adalah perkiraan tidak resmi."
 )
 
 
-def safe_cell(value):
-    """Numbers stay numbers; text that a spreadsheet would run as a formula gets a leading '."""
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, Promise):
-        value = str(value)
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
 def _sheet(workbook, title, header, rows):
     sheet = workbook.create_sheet(title)
-    sheet.append([safe_cell(h) for h in header])
+    sheet.append([sheet_cell(h) for h in header])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([safe_cell(v) for v in row])
+        sheet.append([sheet_cell(v) for v in row])
         for cell, value in zip(sheet[sheet.max_row], row, strict=False):
             if isinstance(value, Decimal | float):
                 # A number cell with a format: the reader's spreadsheet shows 1.234,50 or 1,234.50.
@@ -50,183 +41,141 @@ def _statuses(entries) -> str:
     return "; ".join(f"{e.agency}: {e.status_label}" for e in entries)
 
 
+# Each table sheet: its title, the rows it lists, and its columns as (header, value of a row).
+Table = tuple[Promise, Callable[[Dashboard], list], list[tuple[Promise, Callable]]]
+TABLES: list[Table] = [
+    (
+        gettext_lazy("Klaster"),
+        a("clusters"),
+        [
+            (gettext_lazy("Kode"), a("code")),
+            (gettext_lazy("Klaster"), a("label")),
+            (gettext_lazy("Terverifikasi"), a("verified")),
+            (gettext_lazy("Mandiri"), a("self_points")),
+            (gettext_lazy("Maksimal"), a("max_points")),
+        ],
+    ),
+    (
+        gettext_lazy("Indikator"),
+        a("indicators"),
+        [
+            (gettext_lazy("Kode"), a("code")),
+            (gettext_lazy("Indikator"), a("label")),
+            (gettext_lazy("Terverifikasi"), a("verified")),
+            (gettext_lazy("Mandiri"), a("self_points")),
+            (gettext_lazy("Maksimal"), a("max_points")),
+            (
+                gettext_lazy("Status isian"),
+                lambda i: ", ".join(f"{lbl} {n}" for _s, lbl, n in i.status_mix),
+            ),
+        ],
+    ),
+    (
+        gettext_lazy("Butir"),
+        lambda data: [(i, item) for i in data.indicators for item in i.items],
+        [
+            (gettext_lazy("Indikator"), lambda row: row[0].code),
+            (gettext_lazy("Butir"), lambda row: row[1].code),
+            (gettext_lazy("Pertanyaan"), lambda row: row[1].label),
+            (gettext_lazy("Nilai terverifikasi"), lambda row: row[1].verified_value),
+            (gettext_lazy("Fraksi terverifikasi"), lambda row: row[1].verified_fraction),
+            (gettext_lazy("Nilai mandiri"), lambda row: row[1].self_value),
+            (gettext_lazy("Fraksi mandiri"), lambda row: row[1].self_fraction),
+            (gettext_lazy("OPD dan status"), lambda row: _statuses(row[1].entries)),
+        ],
+    ),
+    (
+        gettext_lazy("Rencana"),
+        a("plan_rows"),
+        [
+            (gettext_lazy("Urutan"), a("rank")),
+            (gettext_lazy("Butir"), a("code")),
+            (gettext_lazy("Pertanyaan"), a("label")),
+            (gettext_lazy("Indikator"), a("indicator")),
+            (gettext_lazy("Tambahan poin"), a("gain")),
+            (gettext_lazy("Fraksi kini"), a("fraction")),
+            (
+                gettext_lazy("Cukup untuk kategori berikutnya"),
+                lambda r: _("ya") if r.in_steps else "",
+            ),
+            (gettext_lazy("OPD dan status"), lambda r: _statuses(r.entries)),
+        ],
+    ),
+    (
+        gettext_lazy("OPD"),
+        a("agencies"),
+        [
+            (gettext_lazy("Kode"), a("code")),
+            (gettext_lazy("OPD"), a("name")),
+            (gettext_lazy("Ditugaskan"), a("assigned")),
+            (gettext_lazy("Belum diisi"), a("not_started")),
+            (gettext_lazy("Draf"), a("draft")),
+            (gettext_lazy("Diajukan"), a("submitted")),
+            (gettext_lazy("Dikembalikan"), a("returned")),
+            (gettext_lazy("Disetujui"), a("approved")),
+            (gettext_lazy("Tanpa data dukung"), a("evidence_missing")),
+            (gettext_lazy("Hari menuju batas"), a("days_left")),
+        ],
+    ),
+    (
+        gettext_lazy("Riwayat"),
+        a("history"),
+        [
+            (gettext_lazy("Tahun"), a("year")),
+            (gettext_lazy("Perkiraan portal (terverifikasi)"), a("forecast")),
+            (gettext_lazy("Kategori perkiraan"), lambda h: h.forecast_category or ""),
+            (gettext_lazy("Penilaian mandiri"), a("self_assessment")),
+            (gettext_lazy("Verifikasi administrasi"), a("administrative_verification")),
+            (gettext_lazy("Nilai akhir"), a("final_score")),
+            (gettext_lazy("Kategori resmi"), a("category")),
+            (gettext_lazy("Selisih akhir - perkiraan"), a("difference")),
+        ],
+    ),
+]
+
+
+def _summary(workbook, data: Dashboard) -> None:
+    """The first sheet: both headlines, the points at risk, where and when."""
+    rows = [
+        [
+            _("Terverifikasi (disetujui)") if h.basis == "verified" else _("Mandiri (diajukan)"),
+            h.total,
+            h.category or "",
+            h.next_category or "",
+            h.points_to_next,
+        ]
+        for h in (data.verified, data.self_assessed)
+    ]
+    rows += [
+        [],
+        [_("Berisiko saat verifikasi"), data.at_risk],
+        [_("Wilayah"), data.period.region.name],
+        [_("Periode"), data.period.year],
+        [NOTE],
+    ]
+    header = [
+        _("Basis"),
+        _("Total"),
+        _("Kategori"),
+        _("Kategori berikutnya"),
+        _("Poin menuju berikutnya"),
+    ]
+    _sheet(workbook, _("Ringkasan"), header, rows)
+
+
 def dashboard_xlsx(data: Dashboard) -> bytes:
     """Every table of the dashboard, one sheet each, in the reader's language, as XLSX bytes."""
     workbook = Workbook()
     workbook.remove(workbook.active)
-    period = data.period
-    _sheet(
-        workbook,
-        _("Ringkasan"),
-        [
-            _("Basis"),
-            _("Total"),
-            _("Kategori"),
-            _("Kategori berikutnya"),
-            _("Poin menuju berikutnya"),
-        ],
-        [
-            [
-                _("Terverifikasi (disetujui)")
-                if h.basis == "verified"
-                else _("Mandiri (diajukan)"),
-                h.total,
-                h.category or "",
-                h.next_category or "",
-                h.points_to_next,
-            ]
-            for h in (data.verified, data.self_assessed)
-        ]
-        + [
-            [],
-            [_("Berisiko saat verifikasi"), data.at_risk],
-            [_("Wilayah"), period.region.name],
-            [_("Periode"), period.year],
-            [NOTE],
-        ],
-    )
-    _sheet(
-        workbook,
-        _("Klaster"),
-        [_("Kode"), _("Klaster"), _("Terverifikasi"), _("Mandiri"), _("Maksimal")],
-        [[c.code, c.label, c.verified, c.self_points, c.max_points] for c in data.clusters],
-    )
-    _sheet(
-        workbook,
-        _("Indikator"),
-        [
-            _("Kode"),
-            _("Indikator"),
-            _("Terverifikasi"),
-            _("Mandiri"),
-            _("Maksimal"),
-            _("Status isian"),
-        ],
-        [
-            [
-                i.code,
-                i.label,
-                i.verified,
-                i.self_points,
-                i.max_points,
-                ", ".join(f"{label} {n}" for _status, label, n in i.status_mix),
-            ]
-            for i in data.indicators
-        ],
-    )
-    _sheet(
-        workbook,
-        _("Butir"),
-        [
-            _("Indikator"),
-            _("Butir"),
-            _("Pertanyaan"),
-            _("Nilai terverifikasi"),
-            _("Fraksi terverifikasi"),
-            _("Nilai mandiri"),
-            _("Fraksi mandiri"),
-            _("OPD dan status"),
-        ],
-        [
-            [
-                i.code,
-                item.code,
-                item.label,
-                item.verified_value,
-                item.verified_fraction,
-                item.self_value,
-                item.self_fraction,
-                _statuses(item.entries),
-            ]
-            for i in data.indicators
-            for item in i.items
-        ],
-    )
-    _sheet(
-        workbook,
-        _("Rencana"),
-        [
-            _("Urutan"),
-            _("Butir"),
-            _("Pertanyaan"),
-            _("Indikator"),
-            _("Tambahan poin"),
-            _("Fraksi kini"),
-            _("Cukup untuk kategori berikutnya"),
-            _("OPD dan status"),
-        ],
-        [
-            [
-                row.rank,
-                row.code,
-                row.label,
-                row.indicator,
-                row.gain,
-                row.fraction,
-                _("ya") if row.in_steps else "",
-                _statuses(row.entries),
-            ]
-            for row in data.plan_rows
-        ],
-    )
-    _sheet(
-        workbook,
-        _("OPD"),
-        [
-            _("Kode"),
-            _("OPD"),
-            _("Ditugaskan"),
-            _("Belum diisi"),
-            _("Draf"),
-            _("Diajukan"),
-            _("Dikembalikan"),
-            _("Disetujui"),
-            _("Tanpa data dukung"),
-            _("Hari menuju batas"),
-        ],
-        [
-            [
-                a.code,
-                a.name,
-                a.assigned,
-                a.not_started,
-                a.draft,
-                a.submitted,
-                a.returned,
-                a.approved,
-                a.evidence_missing,
-                a.days_left,
-            ]
-            for a in data.agencies
-        ],
-    )
-    _sheet(
-        workbook,
-        _("Riwayat"),
-        [
-            _("Tahun"),
-            _("Perkiraan portal (terverifikasi)"),
-            _("Kategori perkiraan"),
-            _("Penilaian mandiri"),
-            _("Verifikasi administrasi"),
-            _("Nilai akhir"),
-            _("Kategori resmi"),
-            _("Selisih akhir - perkiraan"),
-        ],
-        [
-            [
-                h.year,
-                h.forecast,
-                h.forecast_category or "",
-                h.self_assessment,
-                h.administrative_verification,
-                h.final_score,
-                h.category,
-                h.difference,
-            ]
-            for h in data.history
-        ],
-    )
+    _summary(workbook, data)
+    for title, rows, columns in TABLES:
+        header = [label for label, _value in columns]
+        _sheet(
+            workbook,
+            str(title),
+            header,
+            [[value(row) for _label, value in columns] for row in rows(data)],
+        )
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

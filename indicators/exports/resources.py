@@ -13,34 +13,12 @@ from import_export import fields, resources
 from import_export.formats.base_formats import CSV, XLSX
 
 from clusters.models import Indicator, Item
+from indicators.exports.cells import neutralise
 from indicators.models import Period, Submission
 from indicators.selectors.scores import SELF, VERIFIED, period_score
 from indicators.services.importing import HEADER
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FORMATS = {"xlsx": XLSX, "csv": CSV}
-
-
-def neutralise(value):
-    """A text cell that a spreadsheet would read as a formula, prefixed with a quote.
-
-    Text that already has quotes before a formula start gets one more, so that `unneutralise`
-    can undo exactly this and nothing else.
-    """
-    if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def unneutralise(text: str) -> str:
-    """The inverse of `neutralise`: the importers read an exported cell back as it was stored.
-
-    Only a quote that `neutralise` would have added goes; a note that merely starts with a
-    quote (`'Sesuai SK`) keeps it.
-    """
-    if text.startswith("'") and text.lstrip("'").startswith(FORMULA_STARTS):
-        return text[1:]
-    return text
 
 
 class NeutralisedResource(resources.ModelResource):

@@ -13,7 +13,7 @@ import csv
 import io
 import logging
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Item
 from indicators.answers import SpreadsheetNumber, clean_answer
+from indicators.exports.cells import unneutralise
 from indicators.models import Agency, Assignment, ImportConfirmation, Period, Submission
 from indicators.selectors.score_cache import score_cache_invalidate
 from indicators.services.import_changes import (
@@ -130,8 +131,6 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
         raise ImportRejected(
             [RowError(1, None, _("terlalu banyak baris (maksimal %(max)s)") % {"max": MAX_ROWS})]
         )
-    # resources imports HEADER from this module, so its inverse neutraliser is imported here.
-    from indicators.exports.resources import unneutralise
 
     rows = []
     for cells in table[1:]:
@@ -249,19 +248,39 @@ def _check_sheet_size(sheet, width: int) -> None:
 # ---- validating ------------------------------------------------------------------------------
 
 
+@dataclass
+class _Known:
+    """What rows are checked against: the region's agencies, the edition's items, assignments."""
+
+    period: Period
+    agencies: dict
+    items: dict
+    assigned: set
+    seen: dict = field(default_factory=dict)  # (agency id, item id) -> first row with them
+
+    @classmethod
+    def of(cls, period: Period) -> _Known:
+        return cls(
+            period,
+            {a.code.upper(): a for a in Agency.objects.filter(region=period.region)},
+            {
+                i.code.upper(): i
+                for i in Item.objects.filter(indicator__cluster__framework=period.framework)
+            },
+            set(
+                Assignment.objects.filter(agency__region=period.region).values_list(
+                    "agency_id", "item_id"
+                )
+            ),
+        )
+
+
 def validate_rows(
     rows: list[dict[str, str]], *, period: Period
 ) -> tuple[list[CleanRow], list[RowError]]:
     """Check every row against the period's framework and assignments; nothing is written."""
-    agencies = {a.code.upper(): a for a in Agency.objects.filter(region=period.region)}
-    items = {
-        i.code.upper(): i
-        for i in Item.objects.filter(indicator__cluster__framework=period.framework)
-    }
-    assigned = set(
-        Assignment.objects.filter(agency__region=period.region).values_list("agency_id", "item_id")
-    )
-    clean, errors, seen = [], [], {}
+    known = _Known.of(period)
+    clean, errors = [], []
     for number, row in enumerate(rows, start=2):
         if not any(row.values()):
             continue
@@ -274,53 +293,7 @@ def validate_rows(
         if row_errors:
             errors.extend(row_errors)
             continue
-        agency = agencies.get(row.get("agency", "").upper())
-        item = items.get(row.get("item", "").upper())
-        if not row.get("agency"):
-            row_errors.append(RowError(number, "agency", _("kode OPD kosong")))
-        elif agency is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    "agency",
-                    _("OPD '%(code)s' tidak dikenal di wilayah ini") % {"code": row["agency"]},
-                )
-            )
-        if not row.get("item"):
-            row_errors.append(RowError(number, "item", _("kode butir kosong")))
-        elif item is None:
-            row_errors.append(
-                RowError(
-                    number,
-                    "item",
-                    _("butir '%(code)s' tidak ada di %(framework)s")
-                    % {"code": row["item"], "framework": period.framework},
-                )
-            )
-        if agency and item:
-            if (agency.pk, item.pk) not in assigned:
-                row_errors.append(
-                    RowError(
-                        number,
-                        "agency",
-                        _("%(agency)s tidak ditugaskan mengisi %(item)s")
-                        % {"agency": agency.code, "item": item.code},
-                    )
-                )
-            if (agency.pk, item.pk) in seen:
-                row_errors.append(
-                    RowError(
-                        number,
-                        "item",
-                        _("%(agency)s %(item)s sudah ada di baris %(row)s")
-                        % {
-                            "agency": agency.code,
-                            "item": item.code,
-                            "row": seen[agency.pk, item.pk],
-                        },
-                    )
-                )
-            seen.setdefault((agency.pk, item.pk), number)
+        agency, item, row_errors = _row_codes(number, row, known)
         if item is not None:
             cleaned, answer_errors = clean_answer(item, row)
             row_errors += [RowError(number, e.column, e.message) for e in answer_errors]
@@ -330,6 +303,40 @@ def validate_rows(
                 )
         errors.extend(row_errors)
     return clean, errors
+
+
+def _row_codes(number: int, row: dict, known: _Known) -> tuple[Agency | None, Item | None, list]:
+    """The row's agency and item by code, and what is wrong with them or their pairing."""
+    errors = []
+    agency = known.agencies.get(row.get("agency", "").upper())
+    item = known.items.get(row.get("item", "").upper())
+    if not row.get("agency"):
+        errors.append(RowError(number, "agency", _("kode OPD kosong")))
+    elif agency is None:
+        message = _("OPD '%(code)s' tidak dikenal di wilayah ini") % {"code": row["agency"]}
+        errors.append(RowError(number, "agency", message))
+    if not row.get("item"):
+        errors.append(RowError(number, "item", _("kode butir kosong")))
+    elif item is None:
+        message = _("butir '%(code)s' tidak ada di %(framework)s") % {
+            "code": row["item"],
+            "framework": known.period.framework,
+        }
+        errors.append(RowError(number, "item", message))
+    if agency and item:
+        key = (agency.pk, item.pk)
+        names = {"agency": agency.code, "item": item.code}
+        if key not in known.assigned:
+            message = _("%(agency)s tidak ditugaskan mengisi %(item)s") % names
+            errors.append(RowError(number, "agency", message))
+        if key in known.seen:
+            message = _("%(agency)s %(item)s sudah ada di baris %(row)s") % {
+                **names,
+                "row": known.seen[key],
+            }
+            errors.append(RowError(number, "item", message))
+        known.seen.setdefault(key, number)
+    return agency, item, errors
 
 
 # ---- planning and writing --------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from indicators.services import workflow
 
-APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
+APPROVE, RETURN, REOPEN = workflow.APPROVE, workflow.RETURN, workflow.REOPEN
 ACTIONS = {
     APPROVE: workflow.submission_approve,
     RETURN: workflow.submission_return,

@@ -38,7 +38,6 @@ class Conflict(WorkflowError):
         super().__init__(message or _("Isian ini sudah diubah orang lain. Muat ulang halaman."))
 
 
-EDITABLE = (S.DRAFT, S.RETURNED)
 TRANSITIONS = {
     ReviewEvent.Action.SUBMITTED: ((S.DRAFT, S.RETURNED), S.SUBMITTED),
     ReviewEvent.Action.APPROVED: ((S.SUBMITTED,), S.APPROVED),
@@ -105,17 +104,65 @@ def review_refusal(submission: Submission, actor) -> str | None:
     return None
 
 
-def _check_period(period: Period, *, entry: bool) -> None:
+def period_refusal(period: Period, *, entry: bool) -> str | None:
+    """Why the period takes no change now (locked; for entry also: outside its window), or None."""
     if period.locked:
-        raise WorkflowError(
-            _("Periode %(year)s terkunci: tidak ada perubahan yang diterima.")
-            % {"year": period.year}
-        )
+        return _("Periode %(year)s terkunci: tidak ada perubahan yang diterima.") % {
+            "year": period.year
+        }
     if entry and not period.is_open_for_entry():
-        raise WorkflowError(
-            _("Masa pengisian periode %(year)s sudah ditutup (%(date)s).")
-            % {"year": period.year, "date": f"{period.closes_on:%d-%m-%Y}"}
-        )
+        return _("Masa pengisian periode %(year)s sudah ditutup (%(date)s).") % {
+            "year": period.year,
+            "date": f"{period.closes_on:%d-%m-%Y}",
+        }
+    return None
+
+
+def _check_period(period: Period, *, entry: bool) -> None:
+    if refusal := period_refusal(period, entry=entry):
+        raise WorkflowError(refusal)
+
+
+def edit_refusal(submission: Submission) -> str | None:
+    """Why the operator cannot change this answer or its files now, or None: the one rule.
+
+    The item page, the upload and removal of files, and saving all ask this.
+    """
+    if refusal := period_refusal(submission.period, entry=True):
+        return refusal
+    if submission.status == S.APPROVED:
+        return _("Isian sudah disetujui verifikator dan tidak dapat diubah.")
+    if submission.status == S.SUBMITTED:
+        return _("Isian sedang diverifikasi dan tidak dapat diubah sampai verifikator memutuskan.")
+    return None
+
+
+def can_edit(submission: Submission) -> bool:
+    """Whether the operator may change the answer and files now (draft or returned, open)."""
+    return edit_refusal(submission) is None
+
+
+APPROVE, RETURN, REOPEN = "approve", "return", "reopen"
+
+
+def available_actions(
+    submission: Submission, user
+) -> tuple[list[tuple[str, str, bool]], str | None]:
+    """The review actions the user may take now, as (action, label, needs a note), or none and
+    why: the period, the status and the separation of duties, said before anyone clicks."""
+    if submission.period.locked:
+        return [], None
+    if submission.status == S.SUBMITTED:
+        actions = [
+            (APPROVE, _("Setujui"), False),
+            (RETURN, _("Kembalikan dengan catatan"), True),
+        ]
+    elif submission.status == S.APPROVED:
+        actions = [(REOPEN, _("Buka kembali dengan catatan"), True)]
+    else:
+        return [], None
+    refusal = review_refusal(submission, user)
+    return ([], refusal) if refusal else (actions, None)
 
 
 def evidence_missing(item: Item, *, has_evidence: bool) -> bool:
@@ -144,8 +191,8 @@ def submission_save(
         except IntegrityError as exc:  # the unique constraint: another tab created it first
             raise Conflict() from exc
     current = _locked(submission.pk, version)
-    if current.status not in EDITABLE:
-        raise WorkflowError(_("Isian yang sudah diajukan atau disetujui tidak dapat diubah."))
+    if refusal := edit_refusal(current):
+        raise WorkflowError(refusal)
     for name, value in values.items():
         setattr(current, name, value)
     current.version += 1
@@ -160,10 +207,8 @@ def _invalidate_scores_on_commit(period_id: int) -> None:
     transaction.on_commit(lambda: score_cache_invalidate(period_id))
 
 
-def _transition(
-    submission_id: int, action: str, *, actor, version: int | None, note: str = "", entry: bool
-) -> Submission:
-    sources, target = TRANSITIONS[action]
+def _check_note(action: str, note: str) -> None:
+    """A review note: there when the action needs one, storable, and not too long to read."""
     if action in NOTE_REQUIRED and not note.strip():
         raise WorkflowError(_("Catatan wajib diisi agar OPD tahu apa yang harus diperbaiki."))
     if "\x00" in note:
@@ -174,6 +219,13 @@ def _transition(
             _("Catatan terlalu panjang (%(n)d karakter); paling banyak %(max)d karakter.")
             % {"n": len(note.strip()), "max": NOTE_MAX_LENGTH}
         )
+
+
+def _transition(
+    submission_id: int, action: str, *, actor, version: int | None, note: str = "", entry: bool
+) -> Submission:
+    sources, target = TRANSITIONS[action]
+    _check_note(action, note)
     submission = _locked(submission_id, version)
     _check_period(submission.period, entry=entry)
     if action in REVIEWS and (refusal := review_refusal(submission, actor)):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators import access
-from indicators.services import evidence as evidence_service
+from indicators.services import evidence as evidence_files
 from indicators.services import workflow
 from indicators.views.workspace import item_url
 
@@ -42,7 +42,7 @@ def evidence_remove(request, pk):
     evidence = access.evidence_for_operator(request.user, pk)
     submission = evidence.submission
     try:
-        evidence_service.evidence_remove(evidence=evidence, actor=request.user)
+        evidence_files.evidence_remove(evidence=evidence, actor=request.user)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     else:

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -11,7 +10,7 @@ from django.utils.translation import gettext as _
 from indicators import access
 from indicators.forms import SUBMIT, AnswerForm, field_ids
 from indicators.selectors import workspace
-from indicators.services import workflow
+from indicators.services import answering, workflow
 
 
 def item_url(agency, item_code: str) -> str:
@@ -35,14 +34,15 @@ def item_detail(request, code):
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:
-            # Save and submit together: a refused submit keeps nothing, and the form still
-            # holds what the user typed next to the reason.
-            with transaction.atomic():
-                saved = form.save(actor=request.user)
-                if form.intent == SUBMIT:
-                    workflow.submission_submit(
-                        submission=saved, actor=request.user, version=saved.version
-                    )
+            answering.submission_answer(
+                submission=submission,
+                values=form.values,
+                upload=form.cleaned_data.get("file"),
+                title=form.cleaned_data["title"],
+                submit=form.intent == SUBMIT,
+                actor=request.user,
+                version=form.seen_version(),
+            )
         except workflow.WorkflowError as exc:
             conflict = isinstance(exc, workflow.Conflict)
             form.add_error(None, str(exc))
@@ -57,7 +57,8 @@ def item_detail(request, code):
         "page": page,
         "form": form,
         "invalid_fields": field_ids(form) if form.is_bound else [],
-        "editable": period.is_open_for_entry() and submission.status in workflow.EDITABLE,
+        "editable": workflow.can_edit(submission),
+        "edit_refusal": workflow.edit_refusal(submission),
         "conflict": conflict,
     }
     return render(request, "indicators/item.html", context, status=400 if form.errors else 200)

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from clusters.models import Item
-from indicators.exports.resources import neutralise, unneutralise
+from indicators.exports.cells import neutralise, unneutralise
 from indicators.models import Submission
 from indicators.services.importing import HEADER, ImportRejected, read_table, values_import
 
@@ -313,7 +313,8 @@ def test_a_declared_dimension_of_every_column_reads_only_the_headers_columns():
     content = dimension_bomb("A1:XFD5001", "XFD5001")
     assert len(content) < 6000
     rows, peak, seconds = peak_of(lambda: read_table(content, "bom.xlsx"))
-    assert rows == [] and peak < 20 and seconds < 5, (peak, seconds)
+    # Memory, not time, proves the padding is gone: time on a loaded machine proves nothing.
+    assert rows == [] and peak < 20, (peak, seconds)
 
 
 def test_a_header_reaching_the_last_column_is_refused_before_its_rows_are_read():
@@ -322,7 +323,7 @@ def test_a_header_reaching_the_last_column_is_refused_before_its_rows_are_read()
     refused, peak, seconds = peak_of(lambda: read_table(content, "bom.xlsx"))
     assert isinstance(refused, ImportRejected), refused
     assert "lembar kerja terlalu besar: 5001 baris x 16384 kolom" in str(refused)
-    assert peak < 20 and seconds < 5, (peak, seconds)
+    assert peak < 20, (peak, seconds)
 
 
 def test_an_over_wide_dimension_with_real_rows_still_imports(demo):

@@ -8,7 +8,8 @@ from indicators.models import Agency, Evidence, Submission
 from indicators.seeding.demo import demo_pdf
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
-from indicators.services.evidence import EvidenceRejected, evidence_add
+from indicators.services.evidence import evidence_add
+from indicators.uploads import EvidenceRejected
 
 
 @pytest.fixture

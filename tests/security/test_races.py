@@ -12,8 +12,9 @@ from indicators.models import Agency, Evidence, ReviewEvent, Submission
 from indicators.seeding.demo import demo_pdf
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
-from indicators.services.evidence import EvidenceRejected, evidence_add
+from indicators.services.evidence import evidence_add
 from indicators.services.importing import StalePreview, values_import
+from indicators.uploads import EvidenceRejected
 
 RACES = 50
 

@@ -9,7 +9,6 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from clusters.models import Item
-from indicators.exports.resources import neutralise, unneutralise
 from indicators.models import ImportConfirmation, Period, ReviewEvent, Submission
 from indicators.selectors.scores import period_score
 from indicators.services import workflow
@@ -243,12 +242,6 @@ def test_operator_cannot_import(client, operator, demo):
 # ---- exports ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", ['=HYPERLINK("x")', "+1", "-1+2", "@SUM(A1)", "\t=1"])
-def test_formula_starts_are_neutralised(value):
-    assert neutralise(value) == "'" + value
-    assert neutralise("aman =1") == "aman =1" and neutralise(5) == 5
-
-
 def test_changelist_export_is_filtered_and_neutralises_formulas(verifier_client, demo):
     make_submission(demo.period, "DINKES", "III.12.a", narrative='=HYPERLINK("http://x")')
     make_submission(demo.period, "DISDIK", "IV.19.a", narrative="biasa")
@@ -306,13 +299,6 @@ def test_an_unedited_values_export_imports_as_no_change(client, demo_with_values
     assert sorted(
         Submission.objects.filter(narrative__in=notes).values_list("narrative", flat=True)
     ) == sorted(notes)
-
-
-@pytest.mark.parametrize(
-    "text", ["=1", "'=1", "''+1", "-", "'", "'abc", "abc", "", "\t=1", "'\r", "@", "x=1"]
-)
-def test_unneutralise_undoes_exactly_what_neutralise_did(text):
-    assert unneutralise(neutralise(text)) == text
 
 
 def test_recap_export_has_points_and_status_counts_per_cluster_and_indicator(

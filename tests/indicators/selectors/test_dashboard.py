@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from indicators.exports.dashboard_xlsx import safe_cell
 from indicators.models import Agency, OfficialResult, Submission
 from indicators.selectors.dashboard import dashboard_data
 
@@ -259,21 +258,6 @@ def test_export_holds_every_table(client, demo_with_values, gugus_tugas):
     assert workbook["Ringkasan"]["B2"].value == verified["total"]
     assert workbook["Indikator"].max_row == 25
     assert workbook["Butir"].max_row == 1 + len(verified["items"])
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"),
-    [
-        ('=HYPERLINK("x")', '\'=HYPERLINK("x")'),
-        ("+1", "'+1"),
-        ("-1", "'-1"),
-        ("@SUM(A1)", "'@SUM(A1)"),
-        ("Dinkes", "Dinkes"),
-        (-3, -3),
-    ],
-)
-def test_export_neutralises_formulas(value, expected):
-    assert safe_cell(value) == expected
 
 
 def test_export_neutralises_an_agency_name_that_looks_like_a_formula(

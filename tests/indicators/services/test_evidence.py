@@ -9,13 +9,8 @@ import pytest
 from indicators.models import Evidence
 from indicators.seeding.demo import demo_pdf
 from indicators.services import workflow
-from indicators.services.evidence import (
-    EvidenceRejected,
-    evidence_add,
-    evidence_clean_name,
-    evidence_inspect,
-    evidence_remove,
-)
+from indicators.services.evidence import evidence_add, evidence_remove
+from indicators.uploads import EvidenceRejected, evidence_clean_name, evidence_inspect
 from tests.conftest import upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
