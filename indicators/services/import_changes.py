@@ -1,7 +1,7 @@
 """What an import changes: rows sorted against stored submissions, the verified score before
 and after, and the write with its events (shared by `import_values` and the admin import).
 
-`indicators.importing` reads and checks the file and calls these inside its transaction.
+`indicators.services.importing` reads and checks the file and calls these inside its transaction.
 """
 
 from __future__ import annotations
@@ -10,22 +10,39 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from clusters import scoring
-from indicators.models import Evidence, Period, ReviewEvent, Submission
+from clusters.models import Item
+from indicators.models import Agency, Evidence, Period, ReviewEvent, Submission
 from indicators.selectors.scores import BASES, VERIFIED, period_score, period_score_replacing
 from indicators.services.notifications import EMAIL_LANGUAGE
 from indicators.services.workflow import evidence_missing
 
-if TYPE_CHECKING:
-    from indicators.services.importing import CleanRow
-
 ANSWER_FIELDS = ("answer_yes", "numerator", "denominator", "count", "narrative")
+
+
+@dataclass
+class CleanRow:
+    """A checked row of an import file, ready to be compared with what is stored."""
+
+    row: int
+    agency: Agency
+    item: Item
+    answer_yes: bool | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    count: int | None = None
+    narrative: str = ""
+    status: str = ""  # what its submission becomes; set by `import_plan`
+
+    @property
+    def key(self):
+        return (self.agency.pk, self.item.pk)
+
 
 # Called after commit with the period and the ReviewEvent of every submission an import wrote.
 import_listeners: list[Callable[[Period, list[ReviewEvent]], None]] = []

@@ -27,6 +27,7 @@ from indicators.models import Agency, Assignment, ImportConfirmation, Period, Su
 from indicators.selectors.score_cache import score_cache_invalidate
 from indicators.services.import_changes import (
     ANSWER_FIELDS,
+    CleanRow,
     ImportPlan,
     import_notify,
     import_plan,
@@ -62,23 +63,6 @@ class ImportRejected(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
-
-
-@dataclass
-class CleanRow:
-    row: int
-    agency: Agency
-    item: Item
-    answer_yes: bool | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    count: int | None = None
-    narrative: str = ""
-    status: str = ""  # what its submission becomes; set by `import_plan`
-
-    @property
-    def key(self):
-        return (self.agency.pk, self.item.pk)
 
     @property
     def signed_key(self) -> str:
