@@ -3,17 +3,13 @@
 import gzip
 import json
 import multiprocessing
-import os
 import runpy
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.production.conftest import closed_port
+from tests.production.conftest import closed_port, gunicorn_serving, manage, production_env
 
 ROOT = Path(__file__).resolve().parents[2]
 CONF = str(ROOT / "gunicorn.conf.py")
@@ -48,50 +44,10 @@ def served(tmp_path_factory):
     """collectstatic, then gunicorn with DEBUG off on a free loopback port (no database needed)."""
     base = tmp_path_factory.mktemp("serve")
     port = closed_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kla_portal.settings",
-        "DEBUG": "off",
-        "HTTPS": "off",
-        "SECRET_KEY": "serving-test-secret-key-that-is-long-enough-for-django-checks-1234",
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "EMAIL_ALLOW_CONSOLE": "on",  # on loopback, like make serve
-        "STATIC_ROOT": str(base / "static"),
-        "DATABASE_URL": f"sqlite:///{base / 'db.sqlite3'}",
-        "BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-    }
-    bin_dir = Path(sys.executable).parent
-    subprocess.run(  # noqa: S603 - our own interpreter and manage.py
-        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    server = subprocess.Popen(  # noqa: S603 - the virtualenv's gunicorn
-        [str(bin_dir / "gunicorn"), "-c", CONF],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60  # a busy 2-core machine may boot workers slowly
-    while time.monotonic() < deadline and server.poll() is None:
-        try:
-            requests.get(url + "/healthz", timeout=5)
-            break
-        except requests.RequestException:
-            time.sleep(0.3)
-    else:
-        server.kill()
-        pytest.fail("gunicorn did not answer:\n" + server.communicate(timeout=10)[0])
-    try:
+    env = production_env(base, port)
+    manage(env, "collectstatic", "--noinput", "-v0")
+    with gunicorn_serving(env, port) as url:
         yield url, base / "static"
-    finally:
-        server.terminate()
-        server.communicate(timeout=30)
 
 
 def test_gunicorn_answers_pages_with_debug_off(served):
