@@ -43,6 +43,15 @@ class CleanRow:
     def key(self):
         return (self.agency.pk, self.item.pk)
 
+    @property
+    def signed_key(self) -> str:
+        return f"{self.agency.pk}:{self.item.pk}"
+
+    def as_submission(self) -> Submission:
+        """An unsaved submission holding the row's answer, to show it as stored ones are."""
+        answers = {name: getattr(self, name) for name in ANSWER_FIELDS}
+        return Submission(agency=self.agency, item=self.item, status=self.status, **answers)
+
 
 # Called after commit with the period and the ReviewEvent of every submission an import wrote.
 import_listeners: list[Callable[[Period, list[ReviewEvent]], None]] = []

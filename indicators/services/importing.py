@@ -26,7 +26,6 @@ from indicators.exports.cells import unneutralise
 from indicators.models import Agency, Assignment, ImportConfirmation, Period, Submission
 from indicators.selectors.score_cache import score_cache_invalidate
 from indicators.services.import_changes import (
-    ANSWER_FIELDS,
     CleanRow,
     ImportPlan,
     import_notify,
@@ -63,15 +62,6 @@ class ImportRejected(Exception):
     def __init__(self, errors: list[RowError]):
         self.errors = errors
         super().__init__("; ".join(str(e) for e in errors))
-
-    @property
-    def signed_key(self) -> str:
-        return f"{self.agency.pk}:{self.item.pk}"
-
-    def as_submission(self) -> Submission:
-        """An unsaved submission holding the row's answer, to show it as stored ones are."""
-        answers = {name: getattr(self, name) for name in ANSWER_FIELDS}
-        return Submission(agency=self.agency, item=self.item, status=self.status, **answers)
 
 
 # ---- reading ---------------------------------------------------------------------------------
