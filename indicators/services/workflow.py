@@ -17,6 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Period, ReviewEvent, Submission, evidence_storage
+from indicators.selectors.flags import submission_flags
+from indicators.selectors.readiness import submission_readiness
 from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
@@ -178,17 +180,61 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
         raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
     if current.item.evidence_required and not current.evidence.exists():
         raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
+    _check_flags_explained(current)
     return _transition(
         current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True
     )
 
 
+def _check_flags_explained(submission: Submission) -> None:
+    # Signs of copied or doubtful data do not block, but the agency must say why (flag_note).
+    flags = submission_flags(submission)
+    if flags and not submission.flag_note.strip():
+        raise WorkflowError(
+            _("Tulis penjelasan atas tanda data berikut sebelum mengajukan: %(flags)s")
+            % {"flags": " ".join(flag.message for flag in flags)}
+        )
+
+
 @transaction.atomic
-def submission_approve(*, submission_id: int, actor, version: int | None = None) -> Submission:
-    """Approve a submitted answer: from now on it counts in the verified forecast."""
-    return _transition(
-        submission_id, ReviewEvent.Action.APPROVED, actor=actor, version=version, entry=False
+def submission_approve(
+    *, submission_id: int, actor, version: int | None = None, note: str = ""
+) -> Submission:
+    """Approve a submitted answer: from now on it counts in the verified forecast.
+
+    A submission whose required documents are not all there, recent and in force is approved
+    only with a reason (the event's note) and is marked "approved with gaps": it counts as
+    verified but not as ready.
+    """
+    submission = _transition(
+        submission_id,
+        ReviewEvent.Action.APPROVED,
+        actor=actor,
+        version=version,
+        note=note,
+        entry=False,
     )
+    _record_gaps(submission, note)
+    return submission
+
+
+def _record_gaps(submission: Submission, note: str) -> None:
+    # Judged after the transition, under its row lock: files cannot change while it is held.
+    gaps = submission_readiness(submission).gaps
+    if gaps and not note.strip():
+        raise WorkflowError(
+            _(
+                "Dokumen isian ini belum lengkap (%(gaps)s). Tulis alasan bila tetap disetujui, "
+                "atau kembalikan ke OPD."
+            )
+            % {"gaps": "; ".join(gaps)}
+        )
+    Submission.objects.filter(pk=submission.pk).update(approved_with_gaps=bool(gaps))
+    submission.approved_with_gaps = bool(gaps)
+    if gaps:
+        latest = submission.events.filter(action=ReviewEvent.Action.APPROVED)
+        latest = latest.order_by("-created_at", "-id").values("pk")[:1]
+        ReviewEvent.objects.filter(pk__in=latest).update(with_gaps=True)
 
 
 @transaction.atomic
