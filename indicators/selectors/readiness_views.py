@@ -126,6 +126,9 @@ def item_checklist(item: Item, period: Period, submission: Submission, evidence:
     """The checklist of the item page from its already loaded files, in one query (three more
     for the signs of a saved submission)."""
     requirements = ready.requirements_by_item([item.pk]).get(item.pk, [])
+    names = {r.id: r for r in requirements}
+    for e in evidence:
+        e.requirement_shown = names.get(e.requirement_id)  # the list shows what each file is
     documents = [ready.document_of(e) for e in evidence]
     readiness = ready.evaluate(requirements, documents, period.reference_on)
     flags = []

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from indicators import access
 from indicators.forms import SUBMIT, AnswerForm, field_ids
-from indicators.selectors import workspace
+from indicators.selectors import readiness_views, workspace
 from indicators.services import workflow
 
 
@@ -25,12 +25,14 @@ def item_detail(request, code):
     found = access.item_for_operator(request.user, code, request.GET.get("agency"))
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
     page = workspace.item_page(agency, period, item, submission)
+    checklist = readiness_views.item_checklist(item, period, submission, page.evidence)
     form = AnswerForm(
         request.POST or None,
         request.FILES or None,
         item=item,
         submission=submission,
         has_evidence=bool(page.evidence),
+        requirements=checklist.requirements,
     )
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -55,6 +57,7 @@ def item_detail(request, code):
         "period": period,
         "item": item,
         "page": page,
+        "checklist": checklist,
         "form": form,
         "invalid_fields": field_ids(form) if form.is_bound else [],
         "editable": period.is_open_for_entry() and submission.status in workflow.EDITABLE,
