@@ -162,12 +162,16 @@ def evaluate(
 # ---- from the database -----------------------------------------------------------------------
 
 
-def requirements_by_item(item_ids: Iterable[int]) -> dict[int, list[Requirement]]:
-    """Per item id, its requirements in the instrument's order, in one query."""
+def requirements_by_item(
+    item_ids: Iterable[int] | None = None, **where
+) -> dict[int, list[Requirement]]:
+    """Per item id, its requirements in the instrument's order, in one query (items by id, or
+    by `where` lookups so that the query runs even when there is nothing to find)."""
     found = defaultdict(list)
-    for r in EvidenceRequirement.objects.filter(item_id__in=set(item_ids)).order_by(
-        "item_id", "order", "code"
-    ):
+    rows = EvidenceRequirement.objects.filter(
+        **({"item_id__in": set(item_ids)} if item_ids is not None else where)
+    )
+    for r in rows.order_by("item_id", "order", "code"):
         found[r.item_id].append(
             Requirement(
                 r.pk, r.code, r.name, r.required, r.max_age_months, r.must_be_in_force, r.name_en
@@ -182,11 +186,15 @@ def document_of(evidence: Evidence) -> Document:
     )
 
 
-def documents_by_submission(submission_ids: Iterable[int]) -> dict[int, list[Document]]:
-    """Per submission id, its files' claims, in one query."""
+def documents_by_submission(
+    submission_ids: Iterable[int] | None = None, **where
+) -> dict[int, list[Document]]:
+    """Per submission id, its files' claims, in one query (by id, or by `where` lookups)."""
     found = defaultdict(list)
     rows = (
-        Evidence.objects.filter(submission_id__in=list(submission_ids))
+        Evidence.objects.filter(
+            **({"submission_id__in": list(submission_ids)} if submission_ids is not None else where)
+        )
         .order_by()
         .values_list("submission_id", "requirement_id", "document_date", "valid_until", "pk")
     )

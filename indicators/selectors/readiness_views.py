@@ -88,10 +88,24 @@ def workspace_readiness(workspace, only: str | None = None) -> dict[str, int]:
         for indicator in cluster.rows
         for row in indicator.rows
     ]
-    saved = [row.submission for row in rows if row.submission is not None]
-    for submission in saved:
-        submission.period = workspace.period
-    readiness = ready.readiness_of(saved)
+    period = workspace.period
+    # By agency and period rather than by ids: the same two queries run with no answer yet.
+    requirements = ready.requirements_by_item(
+        item__assignments__agency=workspace.agency,
+        item__indicator__cluster__framework_id=period.framework_id,
+    )
+    documents = ready.documents_by_submission(
+        submission__agency=workspace.agency, submission__period=period
+    )
+    readiness = {
+        row.submission.pk: ready.evaluate(
+            requirements.get(row.item.pk, []),
+            documents.get(row.submission.pk, []),
+            period.reference_on,
+        )
+        for row in rows
+        if row.submission is not None
+    }
     counts = {"ready": 0, "not_ready": 0}
     for row in rows:
         row.readiness = readiness.get(row.submission.pk) if row.submission else None
