@@ -102,12 +102,17 @@ def _previous_values(submissions: list[Submission]) -> dict[int, object]:
     return found
 
 
-def _reused(submissions: list[Submission]) -> set[int]:
-    """Submissions with a file identical to one attached in an earlier period or to another item."""
+def _reused(submissions: list[Submission], shas=None) -> set[int]:
+    """Submissions with a file identical to one attached in an earlier period or to another item.
+
+    `shas` are (submission id, sha256) pairs when the caller has already loaded the files.
+    """
     mine = defaultdict(set)
-    for submission_id, sha in Evidence.objects.filter(
-        submission__in=[s.pk for s in submissions]
-    ).values_list("submission_id", "sha256"):
+    if shas is None:
+        shas = Evidence.objects.filter(submission__in=[s.pk for s in submissions]).values_list(
+            "submission_id", "sha256"
+        )
+    for submission_id, sha in shas:
         mine[sha].add(submission_id)
     if not mine:
         return set()
@@ -128,17 +133,31 @@ def _reused(submissions: list[Submission]) -> set[int]:
 
 
 def flags_of(
-    submissions: Iterable[Submission], readiness: dict[int, ready.Readiness]
+    submissions: Iterable[Submission],
+    readiness: dict[int, ready.Readiness],
+    *,
+    previous: dict[int, Submission | None] | None = None,
+    files: list[Evidence] | None = None,
 ) -> dict[int, list[Flag]]:
     """Per saved submission id, its signs, in three queries whatever their number.
 
     Submissions need their item and period loaded; `readiness` is theirs (`readiness_of`).
+    A page that already holds last year's submissions (`previous`, by submission id) and the
+    files saves two of the queries.
     """
     submissions = [s for s in submissions if s.pk]
     if not submissions:
         return {}
-    previous = _previous_values(submissions)
-    reused = _reused(submissions)
+    if previous is None:
+        previous = _previous_values(submissions)
+    else:
+        previous = {
+            pk: _value(p.item.kind, p.answer_yes, p.numerator, p.denominator, p.count)
+            for pk, p in previous.items()
+            if p is not None
+        }
+    shas = None if files is None else [(e.submission_id, e.sha256) for e in files]
+    reused = _reused(submissions, shas)
     found = {}
     for s in submissions:
         flags = []

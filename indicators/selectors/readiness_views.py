@@ -136,9 +136,11 @@ class Checklist:
     requirements: list
 
 
-def item_checklist(item: Item, period: Period, submission: Submission, evidence: list) -> Checklist:
-    """The checklist of the item page from its already loaded files, in one query (three more
-    for the signs of a saved submission)."""
+def item_checklist(
+    item: Item, period: Period, submission: Submission, evidence: list, previous=None
+) -> Checklist:
+    """The checklist of the item page from its already loaded files and last year's answer, in
+    one query (one more for the signs of a saved submission)."""
     requirements = ready.requirements_by_item([item.pk]).get(item.pk, [])
     names = {r.id: r for r in requirements}
     for e in evidence:
@@ -147,7 +149,12 @@ def item_checklist(item: Item, period: Period, submission: Submission, evidence:
     readiness = ready.evaluate(requirements, documents, period.reference_on)
     flags = []
     if submission.pk:
-        flags = flag_signs.flags_of([submission], {submission.pk: readiness})[submission.pk]
+        flags = flag_signs.flags_of(
+            [submission],
+            {submission.pk: readiness},
+            previous={submission.pk: previous},
+            files=evidence,
+        )[submission.pk]
     return Checklist(readiness, flags, requirements)
 
 

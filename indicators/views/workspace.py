@@ -25,7 +25,9 @@ def item_detail(request, code):
     found = access.item_for_operator(request.user, code, request.GET.get("agency"))
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
     page = workspace.item_page(agency, period, item, submission)
-    checklist = readiness_views.item_checklist(item, period, submission, page.evidence)
+    checklist = readiness_views.item_checklist(
+        item, period, submission, page.evidence, page.previous
+    )
     form = AnswerForm(
         request.POST or None,
         request.FILES or None,

@@ -9,8 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from indicators.models import Evidence, Submission
-from tests.conftest import PDF, make_submission
-from tests.indicators.services.test_readiness_workflow import attach_document, make_ready
+from tests.conftest import PDF, attach_document, make_ready, make_submission
 
 S = Submission.Status
 

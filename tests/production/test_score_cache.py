@@ -8,6 +8,7 @@ from indicators.selectors.score_cache import cached_period_score, score_cache_in
 from indicators.selectors.scores import period_score
 from indicators.services import workflow
 from indicators.services.importing import values_import
+from tests.conftest import make_ready
 from tests.production.conftest import evidence_for
 
 
@@ -21,6 +22,7 @@ def any_cache(request):
 @pytest.fixture
 def submitted(draft, operator, django_capture_on_commit_callbacks):
     evidence_for(draft)
+    make_ready(draft)  # approvable without a reason
     with django_capture_on_commit_callbacks(execute=True):
         return workflow.submission_submit(submission=draft, actor=operator, version=None)
 

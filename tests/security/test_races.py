@@ -11,6 +11,7 @@ from indicators.models import Agency, ReviewEvent, Submission
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
 from indicators.services.importing import values_import
+from tests.conftest import make_ready
 
 RACES = 50
 
@@ -99,6 +100,7 @@ def test_two_operators_saving_one_version_exactly_one_wins(draft, operator, caps
 def test_approve_while_another_returns_makes_exactly_one_transition(
     draft, verifier, superuser, capsys
 ):
+    make_ready(draft)  # approvable without a reason
     lost = 0
     for _ in range(RACES):
         Submission.objects.filter(pk=draft.pk).update(status="submitted", version=F("version") + 1)

@@ -13,28 +13,16 @@ from indicators.selectors import flags as flag_signs
 from indicators.selectors.readiness import submission_readiness
 from indicators.selectors.scores import READY, VERIFIED, period_score
 from indicators.services import documents, workflow
-from tests.conftest import PDF, attach_evidence, make_submission, upload
+from tests.conftest import (
+    PDF,
+    attach_document,
+    attach_evidence,
+    make_ready,
+    make_submission,
+    upload,
+)
 
 S = Submission.Status
-
-
-def attach_document(submission, code, *, dated=None, valid_until=None, content=None, name=None):
-    """A file on the submission that claims to be the item's document `code`."""
-    requirement = EvidenceRequirement.objects.get(item=submission.item, code=code)
-    content = content or PDF + f"{submission.pk}-{code}-{dated}".encode()
-    evidence = attach_evidence(submission, name=name or f"{code}.pdf", content=content)
-    evidence.requirement = requirement
-    evidence.document_date = dated or submission.period.reference_on - datetime.timedelta(days=30)
-    evidence.valid_until = valid_until
-    evidence.save()
-    return evidence
-
-
-def make_ready(submission):
-    """Every required document of the submission's item, recent and in force."""
-    for requirement in submission.item.evidence_requirements.filter(required=True):
-        attach_document(submission, requirement.code)
-    return submission
 
 
 def test_approving_a_submission_that_is_not_ready_needs_a_reason(demo, verifier):

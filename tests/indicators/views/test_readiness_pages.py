@@ -9,8 +9,7 @@ from django.utils import timezone
 
 from clusters.models import EvidenceRequirement
 from indicators.models import Evidence, ReviewEvent, Submission
-from tests.conftest import PDF, attach_evidence, make_submission, upload
-from tests.indicators.services.test_readiness_workflow import make_ready
+from tests.conftest import PDF, attach_evidence, make_ready, make_submission, upload
 
 S = Submission.Status
 ITEM = "III.12.a"  # Dinkes; asks for one document, "data", no older than 12 months
