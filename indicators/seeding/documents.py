@@ -60,7 +60,7 @@ class DemoDocuments:
             dates.update(document_date=dated, valid_until=dated + datetime.timedelta(days=365 * 5))
             if requirement.doc_type == EvidenceRequirement.DocType.CERTIFICATE:
                 dates["valid_until"] = dated + datetime.timedelta(days=365 * 3)
-                if not self.expired_done:
+                if requirement.required and not self.expired_done:
                     # The one certificate that lapsed shortly before the reference date.
                     self.expired_done = True
                     dates.update(

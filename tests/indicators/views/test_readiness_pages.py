@@ -177,3 +177,25 @@ def test_the_item_page_costs_the_same_queries_with_more_files(client, operator, 
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
+
+
+def test_the_bulk_approve_action_skips_submissions_that_are_not_ready_and_says_why(
+    client, verifier, demo
+):
+    ready_one = make_ready(make_submission(demo.period, "DINKES", ITEM))
+    gaps = make_submission(demo.period, "DINKES", "III.14.a")
+    client.force_login(verifier)
+    response = client.post(
+        "/admin/indicators/submission/",
+        {
+            "action": "approve_selected",
+            "_selected_action": [ready_one.pk, gaps.pk],
+            f"version-{ready_one.pk}": ready_one.version,
+            f"version-{gaps.pk}": gaps.version,
+        },
+        follow=True,
+    )
+    text = response.content.decode()
+    assert "1 isian disetujui." in text and "Tulis alasan bila tetap disetujui" in text
+    statuses = dict(Submission.objects.values_list("pk", "status"))
+    assert (statuses[ready_one.pk], statuses[gaps.pk]) == (S.APPROVED, S.SUBMITTED)
