@@ -16,10 +16,15 @@ from indicators.selectors import readiness as ready
 
 
 def _readiness_and_flags(obj):
-    # The change page shows both panels: judge once per request's object.
+    # The change page shows both panels: judge once per request's object, its files read once.
     if not hasattr(obj, "_kla_readiness"):
-        obj._kla_readiness = ready.readiness_of([obj])[obj.pk]
-        obj._kla_flags = flag_signs.flags_of([obj], {obj.pk: obj._kla_readiness})[obj.pk]
+        files = list(obj.evidence.all())
+        requirements = ready.requirements_by_item([obj.item_id]).get(obj.item_id, [])
+        documents = [ready.document_of(e) for e in files]
+        obj._kla_readiness = ready.evaluate(requirements, documents, obj.period.reference_on)
+        obj._kla_flags = flag_signs.flags_of([obj], {obj.pk: obj._kla_readiness}, files=files)[
+            obj.pk
+        ]
     return obj._kla_readiness, obj._kla_flags
 
 

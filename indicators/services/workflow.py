@@ -206,21 +206,7 @@ def submission_approve(
     only with a reason (the event's note) and is marked "approved with gaps": it counts as
     verified but not as ready.
     """
-    submission = _transition(
-        submission_id,
-        ReviewEvent.Action.APPROVED,
-        actor=actor,
-        version=version,
-        note=note,
-        entry=False,
-    )
-    _record_gaps(submission, note)
-    return submission
-
-
-def _record_gaps(submission: Submission, note: str) -> None:
-    # Judged after the transition, under its row lock: files cannot change while it is held.
-    gaps = submission_readiness(submission).gaps
+    gaps = _gaps(submission_id, version)
     if gaps and not note.strip():
         raise WorkflowError(
             _(
@@ -229,12 +215,32 @@ def _record_gaps(submission: Submission, note: str) -> None:
             )
             % {"gaps": "; ".join(gaps)}
         )
+    submission = _transition(
+        submission_id,
+        ReviewEvent.Action.APPROVED,
+        actor=actor,
+        version=version,
+        note=note,
+        entry=False,
+    )
     Submission.objects.filter(pk=submission.pk).update(approved_with_gaps=bool(gaps))
     submission.approved_with_gaps = bool(gaps)
     if gaps:
         latest = submission.events.filter(action=ReviewEvent.Action.APPROVED)
         latest = latest.order_by("-created_at", "-id").values("pk")[:1]
         ReviewEvent.objects.filter(pk__in=latest).update(with_gaps=True)
+    return submission
+
+
+def _gaps(submission_id: int, version: int | None) -> list[str]:
+    # Judged under the row lock the transition keeps: files cannot change while it is held.
+    # Only a submission that may be approved now is judged, so a draft, a stale version or a
+    # locked period is refused for that reason first.
+    current = _locked(submission_id, version)
+    _check_period(current.period, entry=False)
+    if current.status != S.SUBMITTED:
+        return []
+    return submission_readiness(current).gaps
 
 
 @transaction.atomic

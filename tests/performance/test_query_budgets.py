@@ -64,7 +64,7 @@ PAGE_BUDGETS = {
     "operator item": 12,
     "dashboard": 23,
     "admin changelist": 13,
-    "admin submission": 10,
+    "admin submission": 14,
 }
 
 
