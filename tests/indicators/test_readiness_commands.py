@@ -132,3 +132,20 @@ def test_attach_evidence_exits_non_zero_from_the_command_line(demo, tmp_path):
              "--requirement", "data", "--document-date", "2026-01-01"]
         )  # fmt: skip
     assert exited.value.code != 0
+
+
+def test_kla_score_ready_keeps_the_contract_and_counts_only_ready_approvals(demo):
+    period = demo.period
+    make_ready(make_submission(period, "DINKES", "III.12.a", status=S.APPROVED))
+    make_submission(period, "DINKES", "III.14.a", status=S.APPROVED)
+
+    def score(basis):
+        out = io.StringIO()
+        call_command("kla_score", period=period.year, region="balikpapan", basis=basis, stdout=out)
+        return json.loads(out.getvalue())
+
+    ready, verified = score("ready"), score("verified")
+    assert ready["basis"] == "ready" and set(ready) == set(verified)
+    values = {i["code"]: i["value"] for i in ready["items"]}
+    assert values["III.12.a"] == 90.0 and values["III.14.a"] is None
+    assert 0 < ready["total"] < verified["total"]

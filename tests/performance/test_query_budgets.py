@@ -111,3 +111,12 @@ def test_a_superusers_national_changelist_costs_no_more_than_a_verifiers(
     small = _page_queries(client, superuser, path)
     generate(regions=6, agencies=40)
     assert _page_queries(client, superuser, path) == small <= PAGE_BUDGETS["admin changelist"]
+
+
+def test_the_ready_basis_costs_the_same_queries_at_any_size(generate):
+    from indicators.selectors.scores import READY
+
+    small, big = _sizes(generate)
+    counts = [_queries(lambda p=p: period_score(p, READY)) for p in (small, big)]
+    # the five of any basis, and the readiness of the approved rows: their requirements, files
+    assert counts[0] == counts[1] <= 8
