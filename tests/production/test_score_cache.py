@@ -124,3 +124,30 @@ def test_without_a_shared_cache_scores_are_computed_every_time(settings, draft):
     after = cached_period_score(period, "verified").total
     assert after > before
     assert after == period_score(period, "verified").total
+
+
+def test_the_ready_forecast_sees_a_requirement_edit_and_a_new_reference_date_at_once(
+    any_cache, demo, draft
+):
+    import datetime
+
+    from clusters.models import EvidenceRequirement
+    from tests.conftest import attach_document
+
+    attach_document(draft, "data", dated=demo.period.reference_on - datetime.timedelta(days=200))
+    Submission.objects.filter(pk=draft.pk).update(status="approved")
+    score_cache_invalidate(demo.period.pk)
+    ready = cached_period_score(demo.period, "ready")
+    assert ready.total > 0
+    # No write to the period: the admin (a model save) shortens how recent the report must be.
+    requirement = EvidenceRequirement.objects.get(item=draft.item, code="data")
+    requirement.max_age_months = 3
+    requirement.save()
+    assert cached_period_score(demo.period, "ready").total == 0
+    requirement.max_age_months = 12
+    requirement.save()
+    assert cached_period_score(demo.period, "ready") == ready
+    demo.period.reference_date = demo.period.reference_on + datetime.timedelta(days=300)
+    demo.period.save()
+    fresh, cached = fresh_and_cached(demo.period, "ready")
+    assert cached == fresh and cached.total == 0
