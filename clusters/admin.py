@@ -8,7 +8,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.forms import FrameworkCopyForm
-from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
+from clusters.models import CategoryBand, Cluster, EvidenceRequirement, Framework, Indicator, Item
 from clusters.services import framework_copy, framework_revise
 from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
@@ -116,6 +116,12 @@ class IndicatorAdmin(FrameworkRowAdmin):
     inlines = [ItemInline]
 
 
+class EvidenceRequirementInline(admin.TabularInline):
+    model = EvidenceRequirement
+    extra = 0
+    fields = ["code", "order", "name", "doc_type", "required", "max_age_months", "must_be_in_force"]
+
+
 @admin.register(Item)
 class ItemAdmin(FrameworkRowAdmin):
     framework_path = "indicator__cluster__framework"
@@ -123,3 +129,12 @@ class ItemAdmin(FrameworkRowAdmin):
     list_filter = ["indicator__cluster__framework", "kind", "rule", "indicator__cluster"]
     search_fields = ["code", "name"]
     list_select_related = ["indicator"]
+    inlines = [EvidenceRequirementInline]
+
+
+@admin.register(EvidenceRequirement)
+class EvidenceRequirementAdmin(ReadOnlyHistoryAdmin):
+    list_display = ["item", "code", "doc_type", "required", "max_age_months", "must_be_in_force"]
+    list_filter = ["item__indicator__cluster__framework", "doc_type", "required"]
+    search_fields = ["item__code", "code", "name"]
+    list_select_related = ["item"]

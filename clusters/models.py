@@ -193,3 +193,51 @@ class Item(Named, models.Model):
             self.spec().check()
         except ValueError as exc:
             raise ValidationError(str(exc)) from exc
+
+
+class EvidenceRequirement(Named, models.Model):
+    """A document (data dukung) an item asks for: how recent, and whether it must be in force."""
+
+    class DocType(models.TextChoices):
+        REGULATION = "regulasi", _("Regulasi (Perda/Perwali)")
+        DECREE = "sk", _("Surat keputusan (SK)")
+        MINUTES = "notulen", _("Notulen dan daftar hadir")
+        REPORT = "laporan", _("Laporan")
+        DATA = "data", _("Tabel data atau rekap sistem")
+        PHOTO = "foto", _("Foto")
+        CERTIFICATE = "sertifikat", _("Sertifikat")
+        AGREEMENT = "mou", _("Perjanjian kerja sama (MoU/PKS)")
+        BUDGET = "anggaran", _("Dokumen anggaran")
+
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="evidence_requirements")
+    code = models.SlugField(_("kode"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    name = models.CharField(_("nama dokumen"), max_length=255)
+    name_en = models.CharField(_("nama dokumen (Inggris)"), max_length=255, blank=True)
+    doc_type = models.CharField(_("jenis dokumen"), max_length=12, choices=DocType.choices)
+    required = models.BooleanField(_("wajib"), default=True)
+    max_age_months = models.PositiveSmallIntegerField(
+        _("umur maksimal (bulan)"),
+        null=True,
+        blank=True,
+        help_text=_("Dokumen harus bertanggal paling lama sekian bulan sebelum tanggal acuan."),
+    )
+    must_be_in_force = models.BooleanField(
+        _("harus masih berlaku"),
+        default=False,
+        help_text=_("Masa berlaku dokumen tidak boleh berakhir sebelum tanggal acuan."),
+    )
+    # Part of the ready forecast's cache key, so an edit here is never hidden by a snapshot.
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "code"], name="requirement_unique_code"),
+        ]
+        verbose_name = _("dokumen yang diminta")
+        verbose_name_plural = _("dokumen yang diminta")
+
+    def __str__(self):
+        return f"{self.code}: {self.name}"

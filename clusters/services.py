@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
+from clusters.models import CategoryBand, Cluster, EvidenceRequirement, Framework, Indicator, Item
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -55,7 +55,14 @@ def _decimal(text: str):
 @transaction.atomic
 def framework_load(*, directory: Path) -> LoadReport:
     """Create whatever of a bundled edition is missing; never overwrite edits made in admin."""
-    created = {"framework": 0, "bands": 0, "clusters": 0, "indicators": 0, "items": 0}
+    created = {
+        "framework": 0,
+        "bands": 0,
+        "clusters": 0,
+        "indicators": 0,
+        "items": 0,
+        "requirements": 0,
+    }
     (meta,) = list(_rows(directory, "framework.csv"))
     framework, made = Framework.objects.get_or_create(
         code=meta["code"],
@@ -74,6 +81,7 @@ def framework_load(*, directory: Path) -> LoadReport:
         )
         created["bands"] += made
     _load_instrument(directory, framework, created)
+    _load_requirements(directory, framework, created)
     report = LoadReport(framework, created)
     if report.created_any:
         framework_revise(framework_ids=[framework.pk])
@@ -133,13 +141,51 @@ def _load_instrument(directory: Path, framework: Framework, created: dict) -> No
         created["items"] += made
 
 
+def _load_requirements(directory: Path, framework: Framework, created: dict) -> None:
+    """The documents each item asks for that are not there yet (admin edits are kept)."""
+    if not (directory / "evidence_requirements.csv").exists():
+        return
+    items = {
+        item.code: item for item in Item.objects.filter(indicator__cluster__framework=framework)
+    }
+    existing = set(
+        EvidenceRequirement.objects.filter(item__in=items.values()).values_list(
+            "item__code", "code"
+        )
+    )
+    new = []
+    for order, row in enumerate(_rows(directory, "evidence_requirements.csv")):
+        if (row["item"], row["code"]) in existing:
+            continue
+        requirement = EvidenceRequirement(
+            item=items[row["item"]],
+            code=row["code"],
+            order=order,
+            name=row["name_id"],
+            name_en=row["name_en"],
+            doc_type=row["doc_type"],
+            required=_yes(row["required"]),
+            max_age_months=int(row["max_age_months"]) if row["max_age_months"] else None,
+            must_be_in_force=_yes(row["must_be_in_force"]),
+        )
+        # Checked as the admin checks an edit: an unknown document type is refused, not loaded.
+        requirement.full_clean(exclude=["item"], validate_unique=False)
+        new.append(requirement)
+    EvidenceRequirement.objects.bulk_create(new)
+    created["requirements"] += len(new)
+
+
+def _yes(text: str) -> bool:
+    return (text or "").strip().lower() in ("yes", "ya")
+
+
 def bundled_editions() -> list[Path]:
     return sorted(p for p in FIXTURES.iterdir() if (p / "framework.csv").exists())
 
 
 @transaction.atomic
 def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Framework:
-    """Copy an edition with its bands, clusters, indicators and items into a new edition."""
+    """Copy an edition with its bands, clusters, indicators, items and documents asked for."""
     target = Framework.objects.create(
         code=code, name=name, year=year, legal_basis=source.legal_basis
     )
@@ -147,7 +193,7 @@ def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Fra
         CategoryBand.objects.create(
             framework=target, name=band.name, order=band.order, min_total=band.min_total
         )
-    for cluster in source.clusters.prefetch_related("indicators__items"):
+    for cluster in source.clusters.prefetch_related("indicators__items__evidence_requirements"):
         indicators = list(cluster.indicators.all())
         cluster.pk, cluster.id, cluster.framework = None, None, target
         cluster._state.adding = True
@@ -158,7 +204,17 @@ def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Fra
             indicator._state.adding = True
             indicator.save()
             for item in items:
+                requirements = list(item.evidence_requirements.all())
                 item.pk, item.id, item.indicator = None, None, indicator
                 item._state.adding = True
                 item.save()
+                _copy_requirements(requirements, item)
     return target
+
+
+def _copy_requirements(requirements: list[EvidenceRequirement], item: Item) -> None:
+    """The documents a copied item asks for, as edited in the source edition."""
+    for requirement in requirements:
+        requirement.pk, requirement.id, requirement.item = None, None, item
+        requirement._state.adding = True
+    EvidenceRequirement.objects.bulk_create(requirements)

@@ -11,6 +11,11 @@ from indicators import uploads
 # One set of rules for typed answers and imported rows, so "1.500", "numerator above
 # denominator" or "fractional count" read the same everywhere.
 from indicators.answers import clean_answer, number_input
+from indicators.forms_documents import (
+    DOCUMENT_FIELDS,
+    document_clean,
+    requirement_choices,
+)
 from indicators.models import Submission
 from indicators.services import workflow
 
@@ -88,16 +93,34 @@ class AnswerForm(BootstrapForm):
         required=False,
         max_length=255,
     )
+    requirement = DOCUMENT_FIELDS["requirement"]()
+    document_number = DOCUMENT_FIELDS["document_number"]()
+    document_date = DOCUMENT_FIELDS["document_date"]()
+    valid_until = DOCUMENT_FIELDS["valid_until"]()
+    flag_note = forms.CharField(
+        label=_("Penjelasan atas tanda data"),
+        required=False,
+        max_length=2000,
+        help_text=_("Wajib bila ada tanda data: mengapa nilai atau berkas ini memang benar."),
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(
-        self, *args, item: Item, submission: Submission, has_evidence: bool = False, **kwargs
+        self,
+        *args,
+        item: Item,
+        submission: Submission,
+        has_evidence: bool = False,
+        requirements=(),
+        **kwargs,
     ):
         self.item = item
         self.submission = submission
         self.has_evidence = has_evidence
         initial = kwargs.pop("initial", None) or self._initial(submission)
         super().__init__(*args, initial=initial, **kwargs)
+        requirement_choices(self.fields["requirement"], requirements)
         used = set(COLUMN_FIELD[item.kind].values())
         for name in ("answer", "numerator", "denominator", "count"):
             if name not in used:
@@ -114,6 +137,7 @@ class AnswerForm(BootstrapForm):
             "denominator": number_input(submission.denominator),
             "count": number_input(submission.count),
             "narrative": submission.narrative,
+            "flag_note": submission.flag_note,
             "version": submission.version if submission.pk else 0,
         }
 
@@ -145,8 +169,12 @@ class AnswerForm(BootstrapForm):
         columns = COLUMN_FIELD[self.item.kind]
         row = {column: (data.get(name) or "").strip() for column, name in columns.items()}
         # A draft may be saved before its value is known; submitting needs the value.
+        document_clean(self, data, upload=data.get("file"))
         if self.intent == SAVE and not any(row.values()):
-            self.values = {"narrative": data.get("narrative", "")}
+            self.values = {
+                "narrative": data.get("narrative", ""),
+                "flag_note": data.get("flag_note", ""),
+            }
             return data
         cleaned, errors = clean_answer(self.item, row)
         for error in errors:
@@ -160,6 +188,7 @@ class AnswerForm(BootstrapForm):
             "count": None,
             **cleaned,
             "narrative": data.get("narrative", ""),
+            "flag_note": data.get("flag_note", ""),
         }
         return data
 

@@ -26,6 +26,7 @@ VERIFIER_PERMISSIONS = [
     ("clusters", "view_cluster"),
     ("clusters", "view_indicator"),
     ("clusters", "view_item"),
+    ("clusters", "view_evidencerequirement"),
 ]
 
 

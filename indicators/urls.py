@@ -9,6 +9,7 @@ urlpatterns = [
     path("items/<str:code>/", workspace.item_detail, name="item"),
     path("evidence/<int:pk>/", evidence.evidence_download, name="evidence-download"),
     path("evidence/<int:pk>/remove/", evidence.evidence_remove, name="evidence-remove"),
+    path("evidence/<int:pk>/document/", evidence.evidence_describe, name="evidence-describe"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard-export"),
 ]

@@ -339,3 +339,8 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Signs of copied or doubtful data (indicators/selectors/flags.py): a value that moved from last
+# year by more than this share (0.5 = 50 %) of last year's, or a percentage by more points.
+KLA_FLAG_RELATIVE_CHANGE = env.float("KLA_FLAG_RELATIVE_CHANGE", default=0.5)
+KLA_FLAG_PERCENT_POINTS = env.float("KLA_FLAG_PERCENT_POINTS", default=20.0)

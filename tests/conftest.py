@@ -1,5 +1,6 @@
 """Shared fixtures: the bundled framework, the demo city, and the four kinds of visitor."""
 
+import datetime
 import hashlib
 
 import pytest
@@ -40,6 +41,29 @@ def attach_evidence(
     )
     evidence.file.save(name, ContentFile(content), save=True)
     return evidence
+
+
+def attach_document(submission, code, *, dated=None, valid_until=None, content=None, name=None):
+    """A file on the submission that claims to be its item's document `code` (dated a month
+    before the reference date unless told)."""
+    from clusters.models import EvidenceRequirement
+
+    requirement = EvidenceRequirement.objects.get(item=submission.item, code=code)
+    content = content or PDF + f"{submission.pk}-{code}-{dated}".encode()
+    evidence = attach_evidence(submission, name=name or f"{code}.pdf", content=content)
+    evidence.requirement = requirement
+    evidence.document_date = dated or submission.period.reference_on - datetime.timedelta(days=30)
+    evidence.valid_until = valid_until
+    evidence.save()
+    return evidence
+
+
+def make_ready(submission):
+    """Every required document of the submission's item, recent and in force: approvable
+    without a reason, counted by the ready forecast."""
+    for requirement in submission.item.evidence_requirements.filter(required=True):
+        attach_document(submission, requirement.code)
+    return submission
 
 
 def make_submission(period, agency_code, item_code, status="submitted", **values) -> Submission:

@@ -42,6 +42,11 @@ class EvidenceAdmin(RegionScopedAdmin):
         "sha256",
         "uploaded_by",
         "uploaded_at",
+        # What the file claims to be: changed by the operator through services.documents only.
+        "requirement",
+        "document_number",
+        "document_date",
+        "valid_until",
     ]
     exclude = ["file"]
 

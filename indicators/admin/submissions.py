@@ -23,6 +23,7 @@ from import_export.forms import ExportForm
 
 from indicators import roles
 from indicators.admin.paging import EstimatedCountPaginator
+from indicators.admin.readiness import FlagFilter, ReadinessAdminMixin, ReadinessFilter
 from indicators.admin.reference import evidence_download_url
 from indicators.admin.scoping import (
     CheckedExportMixin,
@@ -117,7 +118,7 @@ def _versions(request, ids) -> dict[int, int | None]:
 
 
 @admin.register(Submission)
-class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
+class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin):
     region_path = "period__region"
     list_display = [
         "agency_code",
@@ -138,6 +139,8 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
         "status",
         EvidenceMissingFilter,
         OverdueFilter,
+        ReadinessFilter,
+        FlagFilter,
     ]
     search_fields = ["item__code", "agency__code", "agency__name", "agency__short_name"]
     search_help_text = _("Cari kode butir (III.13.a) atau kode/nama OPD.")
@@ -155,7 +158,7 @@ class SubmissionAdmin(CheckedExportMixin, RegionScopedAdmin):
     fieldsets = [
         (None, {"fields": ["period", "agency", "item_label", "status", "version"]}),
         (_("Jawaban"), {"fields": ["answer", "computed_value", "narrative"]}),
-        (_("Data dukung"), {"fields": ["evidence_panel"]}),
+        (_("Data dukung"), {"fields": ["evidence_panel", "readiness_panel", "flags_panel"]}),
         (_("Riwayat tinjauan"), {"fields": ["review_history"]}),
         (_("Catatan waktu"), {"fields": ["submitted_at", "updated_at", "updated_by"]}),
     ]

@@ -24,6 +24,15 @@ class Period(models.Model):
     locked = models.BooleanField(
         _("dikunci"), default=False, help_text=_("Periode terkunci tidak menerima perubahan.")
     )
+    reference_date = models.DateField(
+        _("tanggal acuan"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Tanggal untuk menilai apakah dokumen cukup baru dan masih berlaku; "
+            "kosong: batas pengisian."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -39,6 +48,11 @@ class Period(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.year}"
+
+    @property
+    def reference_on(self) -> datetime.date:
+        """The date documents are judged on: the reference date, else the closing date."""
+        return self.reference_date or self.closes_on
 
     def is_open_for_entry(self, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from clusters.models import Item
+from clusters.models import EvidenceRequirement, Item
 from indicators.answers import format_answer
 from indicators.models.periods import Period
 from indicators.models.regions import Agency
@@ -67,6 +67,15 @@ class Submission(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     submitted_at = models.DateTimeField(_("diajukan"), null=True, blank=True)
+    # Readiness for the ministry's verification (selectors/readiness.py, services/workflow.py).
+    flag_note = models.TextField(
+        _("penjelasan tanda data"),
+        blank=True,
+        help_text=_(
+            "Penjelasan OPD atas nilai yang sama, berubah jauh, atau berkas yang dipakai ulang."
+        ),
+    )
+    approved_with_gaps = models.BooleanField(_("disetujui dengan kekurangan"), default=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -166,10 +175,24 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(_("diunggah"), default=timezone.now)
+    # Which document of the item this file is, and its dates (selectors/readiness.py).
+    requirement = models.ForeignKey(
+        EvidenceRequirement,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dokumen yang dipenuhi"),
+    )
+    document_number = models.CharField(_("nomor dokumen"), max_length=120, blank=True)
+    document_date = models.DateField(_("tanggal dokumen"), null=True, blank=True)
+    valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["submission", "uploaded_at"]
+        # Finding a file attached elsewhere (selectors/flags.py) without reading every row.
+        indexes = [models.Index(fields=["sha256"], name="evidence_sha256")]
         verbose_name = _("data dukung")
         verbose_name_plural = _("data dukung")
 
@@ -195,6 +218,7 @@ class ReviewEvent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.TextField(_("catatan"), blank=True)
+    with_gaps = models.BooleanField(_("dengan kekurangan dokumen"), default=False)
     created_at = models.DateTimeField(_("waktu"), default=timezone.now, db_index=True)
     history = HistoricalRecords()
 

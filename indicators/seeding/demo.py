@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import datetime
-import hashlib
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -12,7 +11,6 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -22,7 +20,6 @@ from indicators import roles
 from indicators.models import (
     Agency,
     Assignment,
-    Evidence,
     Kecamatan,
     OfficialResult,
     Period,
@@ -30,6 +27,8 @@ from indicators.models import (
     ReviewEvent,
     Submission,
 )
+from indicators.seeding.documents import DemoDocuments
+from indicators.selectors.readiness import submission_readiness
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
 REGION = {"slug": "balikpapan", "name": "Kota Balikpapan", "province": "Kalimantan Timur"}
@@ -182,6 +181,7 @@ def _seed_users(report, groups, agencies, password):
 def _fill(period, items, agencies, actor, rng, done=False) -> int:
     """Believable answers: most approved, some submitted or returned, a few drafts or gaps."""
     count = 0
+    documents = DemoDocuments(period, random.Random(period.year * 7), complete=done)
     for item in items:
         for code in item.agency_codes:
             agency = agencies.get(code)
@@ -217,7 +217,10 @@ def _fill(period, items, agencies, actor, rng, done=False) -> int:
                     submission, ReviewEvent.Action.RETURNED, "submitted", "returned", actor, note
                 )
             if status != Submission.Status.DRAFT and (done or rng.random() < 0.9):
-                _attach(submission, f"{item.code} {agency.short_name} {period.year}")
+                title = f"{item.code} {agency.short_name} {period.year}"
+                documents.attach(submission, title, demo_pdf)
+            if status == Submission.Status.APPROVED and not done:
+                _mark_gaps(submission)
     return count
 
 
@@ -253,16 +256,11 @@ def _event(submission, action, from_status, to_status, actor, note):
     )
 
 
-def _attach(submission, title):
-    content = demo_pdf(title)
-    evidence = Evidence(
-        submission=submission,
-        original_name=f"{title.replace(' ', '_')}.pdf",
-        title=title,
-        kind=Evidence.Kind.DOCUMENT,
-        content_type="application/pdf",
-        size=len(content),
-        sha256=hashlib.sha256(content).hexdigest(),
-    )
-    evidence.file.save(evidence.original_name, ContentFile(content), save=False)
-    evidence.save()
+def _mark_gaps(submission):
+    # Demo approvals of incomplete files read as DP3AKB would have recorded them.
+    readiness = submission_readiness(submission)
+    if not readiness.ready:
+        Submission.objects.filter(pk=submission.pk).update(approved_with_gaps=True)
+        submission.events.filter(action=ReviewEvent.Action.APPROVED).update(
+            with_gaps=True, note="Disetujui dengan catatan: dokumen menyusul sebelum verifikasi."
+        )

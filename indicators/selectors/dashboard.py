@@ -21,8 +21,9 @@ from clusters.models import Named
 from clusters.selectors import framework_items, framework_spec
 from indicators.models import Agency, Evidence, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
+from indicators.selectors.readiness_views import Steps, ready_steps
 from indicators.selectors.score_cache import cached_period_score, period_cached
-from indicators.selectors.scores import SELF, VERIFIED, answers_by_period, counted_answers
+from indicators.selectors.scores import READY, SELF, VERIFIED, answers_by_period, counted_answers
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
@@ -168,6 +169,8 @@ class Dashboard:
     plan_rows: list[PlanRow]
     agencies: list[AgencyRow]
     history: list[HistoryRow]
+    ready: Headline | None = None
+    readiness_steps: Steps | None = None  # self -> verified -> ready, and why items lose
 
     @property
     def at_risk(self) -> Decimal:
@@ -187,6 +190,7 @@ def dashboard_data(period: Period) -> Dashboard:
     # Scores and the plan (57 scorings) are cached until the next write to the period.
     verified = cached_period_score(period, VERIFIED)
     self_score = cached_period_score(period, SELF)
+    ready_score = cached_period_score(period, READY)
     plan = period_cached(period, "gap-plan", lambda: _gap_plan(period))
     items = list(framework_items(period.framework))
     entries = _entries(period)
@@ -221,6 +225,8 @@ def dashboard_data(period: Period) -> Dashboard:
         plan_rows=plan_rows,
         agencies=agency_rows(period),
         history=history_rows(period),
+        ready=_headline(READY, ready_score),
+        readiness_steps=ready_steps(period, self_score, verified, ready_score, items),
     )
 
 

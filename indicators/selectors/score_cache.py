@@ -19,7 +19,8 @@ from django.core.cache import cache
 from clusters.scoring import Score
 from indicators.models import Period
 from indicators.selectors.periods import NotFound
-from indicators.selectors.scores import BASES, period_score
+from indicators.selectors.readiness import requirements_stamp
+from indicators.selectors.scores import BASES, READY, period_score
 
 T = TypeVar("T")
 
@@ -58,8 +59,12 @@ def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
 def cached_period_score(period: Period, basis: str) -> Score:
     """The period's score on a basis, from the cache when nothing changed since it was computed."""
     if basis not in BASES:
-        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
-    return period_cached(period, f"score:{basis}", lambda: period_score(period, basis))
+        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
+    name = f"score:{basis}"
+    if basis == READY:
+        # Requirement edits and the reference date change readiness without writing to the period.
+        name += f":{requirements_stamp(period)}"
+    return period_cached(period, name, lambda: period_score(period, basis))
 
 
 def score_cache_invalidate(period_id: int) -> None:

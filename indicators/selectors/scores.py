@@ -5,19 +5,22 @@ from collections.abc import Collection, Iterable
 from clusters import scoring
 from clusters.selectors import framework_spec
 from indicators.models import Period, Submission
+from indicators.selectors import readiness
 from indicators.selectors.periods import NotFound
 
-VERIFIED, SELF = "verified", "self"
+VERIFIED, SELF, READY = "verified", "self", "ready"
 BASES = {
     VERIFIED: (Submission.Status.APPROVED,),
     SELF: (Submission.Status.SUBMITTED, Submission.Status.RETURNED, Submission.Status.APPROVED),
+    # Approved and carrying every required document, dated right (selectors/readiness.py).
+    READY: (Submission.Status.APPROVED,),
 }
 
 
 def counted_answers(
     period: Period, basis: str, *, excluding: Collection[int] = frozenset()
 ) -> list[scoring.Answer]:
-    """The answers that count on a basis (`verified` or `self`), in one query.
+    """The answers that count on a basis (`verified`, `self` or `ready`), in one query.
 
     `excluding` leaves out those submissions (by id), as a what-if of replacing them.
     """
@@ -29,14 +32,13 @@ def answers_by_period(
 ) -> dict[int, list[scoring.Answer]]:
     """Per period id, the answers that count on a basis, for any number of periods in one query."""
     if basis not in BASES:
-        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified' atau 'self'.")
+        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
     answers = {period.pk: [] for period in periods}
-    rows = (
-        Submission.objects.filter(period__in=list(answers), status__in=BASES[basis])
-        .order_by()
-        .values_list(
-            "pk", "period_id", "item__code", "answer_yes", "numerator", "denominator", "count"
-        )
+    rows = Submission.objects.filter(period__in=list(answers), status__in=BASES[basis])
+    if basis == READY:
+        rows = rows.filter(pk__in=readiness.ready_ids(periods, BASES[READY]))
+    rows = rows.order_by().values_list(
+        "pk", "period_id", "item__code", "answer_yes", "numerator", "denominator", "count"
     )
     for pk, period_id, code, yes, num, den, cnt in rows:
         if pk not in excluding:

@@ -17,7 +17,7 @@ from indicators.services import workflow
 from indicators.uploads import EvidenceRejected, evidence_clean_name, evidence_inspect, sha256
 
 
-def _editable(submission_id: int) -> Submission:
+def locked_for_files(submission_id: int) -> Submission:
     submission = (
         Submission.objects.select_for_update(of=("self",))
         .select_related("period")
@@ -77,7 +77,7 @@ def _within_quota(submission: Submission, size: int) -> None:
 def evidence_add(*, submission: Submission, upload, actor, title: str = "") -> Evidence:
     """Check an uploaded file by content and quota and attach it to an editable submission."""
     found = evidence_inspect(upload)
-    current = _editable(submission.pk)
+    current = locked_for_files(submission.pk)
     _within_quota(current, upload.size)
     evidence = Evidence(
         submission=current,
@@ -98,7 +98,7 @@ def evidence_add(*, submission: Submission, upload, actor, title: str = "") -> E
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor) -> None:
     """Remove a file from an editable submission (never from a submitted or approved one)."""
-    _editable(evidence.submission_id)
+    locked_for_files(evidence.submission_id)
     stored = evidence.file.name
     storage = evidence.file.storage
     evidence.delete()

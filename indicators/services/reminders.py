@@ -13,7 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from indicators.models import Agency, Period, Region, ReminderLog, Submission
+from indicators.models import Agency, Evidence, Period, Region, ReminderLog, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.periods import current_period
 
@@ -60,13 +60,60 @@ def reminders_send(
         if period.days_left(today) > days:
             continue
         due = due_items(period)
-        agencies = Agency.objects.filter(pk__in=due).prefetch_related("members").order_by("code")
+        expiring = expiring_documents(period, today=today, days=days)
+        agencies = (
+            Agency.objects.filter(pk__in={*due, *expiring})
+            .prefetch_related("members")
+            .order_by("code")
+        )
         for agency in agencies:
-            _remind(agency=agency, period=period, items=due[agency.pk], today=today, report=report)
+            _remind(
+                agency=agency,
+                period=period,
+                items=due.get(agency.pk, []),
+                documents=expiring.get(agency.pk, []),
+                today=today,
+                report=report,
+            )
     return report
 
 
-def _remind(*, agency, period, items, today, report) -> None:
+@dataclass(frozen=True)
+class ExpiringDocument:
+    item_code: str
+    name: str
+    valid_until: datetime.date
+
+
+def expiring_documents(
+    period: Period, *, today: datetime.date, days: int
+) -> dict[int, list[ExpiringDocument]]:
+    """Per agency id, the period's documents whose validity ends within `days` from `today`."""
+    found: dict[int, list[ExpiringDocument]] = {}
+    rows = (
+        Evidence.objects.filter(
+            submission__period=period,
+            valid_until__gte=today,
+            valid_until__lte=today + datetime.timedelta(days=days),
+        )
+        .order_by("submission__agency_id", "valid_until", "submission__item__code")
+        .values_list(
+            "submission__agency_id",
+            "submission__item__code",
+            "requirement__name",
+            "title",
+            "original_name",
+            "valid_until",
+        )
+    )
+    for agency_id, code, requirement, title, original, valid_until in rows:
+        found.setdefault(agency_id, []).append(
+            ExpiringDocument(code, requirement or title or original, valid_until)
+        )
+    return found
+
+
+def _remind(*, agency, period, items, today, report, documents=()) -> None:
     recipients = sorted(
         {user.email for user in agency.members.all() if user.is_active and user.email}
     )
@@ -85,7 +132,8 @@ def _remind(*, agency, period, items, today, report) -> None:
             )
             # In Indonesian: the recipients' chosen language is unknown (and a command has none).
             with translation.override("id"):
-                subject, body = _subject(agency, period, today), _body(agency, period, items, today)
+                subject = _subject(agency, period, today)
+                body = _body(agency, period, items, today, documents)
             send_mail(
                 subject=subject,
                 message=body,
@@ -127,7 +175,7 @@ def _subject(agency, period, today) -> str:
     }
 
 
-def _body(agency, period, items, today) -> str:
+def _body(agency, period, items, today, documents=()) -> str:
     lines = [
         _("Yth. operator %(agency)s,") % {"agency": agency.name},
         "",
@@ -147,5 +195,11 @@ def _body(agency, period, items, today) -> str:
         "",
     ]
     lines += [f"- {item.code} ({STATUS_TEXT[item.status]}): {item.name}" for item in items]
+    if documents:
+        lines += [
+            "",
+            _("Dokumen yang masa berlakunya segera berakhir (perbarui sebelum verifikasi):"),
+        ]
+        lines += [f"- {d.item_code}: {d.name} ({d.valid_until:%d-%m-%Y})" for d in documents]
     lines += ["", _("Silakan masuk ke Portal KLA untuk melengkapinya."), "", "DP3AKB"]
     return "\n".join(lines)

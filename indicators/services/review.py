@@ -47,7 +47,8 @@ def review_many(
     """Apply one review action to each submission at the version the reviewer saw."""
     outcome = ReviewOutcome(action)
     service = ACTIONS[action]
-    extra = {} if action == APPROVE else {"note": note}
+    # Approving passes the note too: it is the reason for approving a submission with gaps.
+    extra = {"note": note}
     for pk, version in versions.items():
         if version is None:
             # Without the version the reviewer saw, the change could not be checked: never blind.

@@ -19,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
+from indicators.selectors.flags import submission_flags
+from indicators.selectors.readiness import submission_readiness
 from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
@@ -290,17 +292,67 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
         raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
     if evidence_missing(current.item, has_evidence=current.evidence.exists()):
         raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
+    _check_flags_explained(current)
     return _transition(
         current.pk, ReviewEvent.Action.SUBMITTED, actor=actor, version=None, entry=True
     )
 
 
+def _check_flags_explained(submission: Submission) -> None:
+    # Signs of copied or doubtful data do not block, but the agency must say why (flag_note).
+    flags = submission_flags(submission)
+    if flags and not submission.flag_note.strip():
+        raise WorkflowError(
+            _("Tulis penjelasan atas tanda data berikut sebelum mengajukan: %(flags)s")
+            % {"flags": " ".join(flag.message for flag in flags)}
+        )
+
+
 @transaction.atomic
-def submission_approve(*, submission_id: int, actor, version: int | None = None) -> Submission:
-    """Approve a submitted answer: from now on it counts in the verified forecast."""
-    return _transition(
-        submission_id, ReviewEvent.Action.APPROVED, actor=actor, version=version, entry=False
+def submission_approve(
+    *, submission_id: int, actor, version: int | None = None, note: str = ""
+) -> Submission:
+    """Approve a submitted answer: from now on it counts in the verified forecast.
+
+    A submission whose required documents are not all there, recent and in force is approved
+    only with a reason (the event's note) and is marked "approved with gaps": it counts as
+    verified but not as ready.
+    """
+    gaps = _gaps(submission_id, version)
+    if gaps and not note.strip():
+        raise WorkflowError(
+            _(
+                "Dokumen isian ini belum lengkap (%(gaps)s). Tulis alasan bila tetap disetujui, "
+                "atau kembalikan ke OPD."
+            )
+            % {"gaps": "; ".join(gaps)}
+        )
+    submission = _transition(
+        submission_id,
+        ReviewEvent.Action.APPROVED,
+        actor=actor,
+        version=version,
+        note=note,
+        entry=False,
     )
+    Submission.objects.filter(pk=submission.pk).update(approved_with_gaps=bool(gaps))
+    submission.approved_with_gaps = bool(gaps)
+    if gaps:
+        latest = submission.events.filter(action=ReviewEvent.Action.APPROVED)
+        latest = latest.order_by("-created_at", "-id").values("pk")[:1]
+        ReviewEvent.objects.filter(pk__in=latest).update(with_gaps=True)
+    return submission
+
+
+def _gaps(submission_id: int, version: int | None) -> list[str]:
+    # Judged under the row lock the transition keeps: files cannot change while it is held.
+    # Only a submission that may be approved now is judged, so a draft, a stale version or a
+    # locked period is refused for that reason first.
+    current = _locked(submission_id, version)
+    _check_period(current.period, entry=False)
+    if current.status != S.SUBMITTED:
+        return []
+    return submission_readiness(current).gaps
 
 
 @transaction.atomic

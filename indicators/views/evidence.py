@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators import access
+from indicators.forms_documents import DocumentForm, document_details
+from indicators.selectors import readiness
+from indicators.services import documents, workflow
 from indicators.services import evidence as evidence_files
-from indicators.services import workflow
 from indicators.views.workspace import item_url
 
 
@@ -47,4 +49,34 @@ def evidence_remove(request, pk):
         messages.error(request, str(exc))
     else:
         messages.success(request, _("Berkas %(name)s dihapus.") % {"name": evidence.original_name})
+    return redirect(item_url(submission.agency, submission.item.code))
+
+
+@login_required
+@require_POST
+def evidence_describe(request, pk):
+    """Say which document a stored file of an editable submission is, with its number and dates."""
+    evidence = access.evidence_for_operator(request.user, pk)
+    submission = evidence.submission
+    requirements = readiness.requirements_by_item([submission.item_id]).get(submission.item_id, [])
+    form = DocumentForm(request.POST, requirements=requirements)
+    if form.is_valid():
+        try:
+            documents.document_describe(
+                evidence=evidence,
+                actor=request.user,
+                **document_details(form.cleaned_data, submission.item),
+            )
+        except workflow.WorkflowError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Keterangan dokumen %(name)s disimpan.") % {"name": evidence.original_name},
+            )
+    else:
+        errors = "; ".join(str(e) for field in form.errors.values() for e in field)
+        messages.error(
+            request, _("Keterangan dokumen tidak disimpan: %(errors)s") % {"errors": errors}
+        )
     return redirect(item_url(submission.agency, submission.item.code))

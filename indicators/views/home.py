@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from indicators import access, roles
-from indicators.selectors import workspace
+from indicators.selectors import readiness_views, workspace
 from indicators.selectors.periods import current_period
 
 
@@ -21,11 +21,15 @@ def home(request):
         return render(request, "indicators/landing.html", context)
     agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)
     period = current_period(agency.region)
+    items = workspace.workspace_for(agency, period) if period else None
+    only = request.GET.get("readiness")
     context = {
         "agency": agency,
         "agencies": agencies,
         "period": period,
-        "workspace": workspace.workspace_for(agency, period) if period else None,
+        "workspace": items,
+        "readiness": readiness_views.workspace_readiness(items, only) if items else None,
+        "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
         "notices": workspace.notices_for(agencies, period) if period else [],
     }
     return render(request, "indicators/home.html", context)

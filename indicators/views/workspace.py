@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 
 from indicators import access
 from indicators.forms import SUBMIT, AnswerForm, field_ids
-from indicators.selectors import workspace
+from indicators.forms_documents import document_details
+from indicators.selectors import readiness_views, workspace
 from indicators.services import answering, workflow
 
 
@@ -24,12 +25,16 @@ def item_detail(request, code):
     found = access.item_for_operator(request.user, code, request.GET.get("agency"))
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
     page = workspace.item_page(agency, period, item, submission)
+    checklist = readiness_views.item_checklist(
+        item, period, submission, page.evidence, page.previous
+    )
     form = AnswerForm(
         request.POST or None,
         request.FILES or None,
         item=item,
         submission=submission,
         has_evidence=bool(page.evidence),
+        requirements=checklist.requirements,
     )
     conflict = False
     if request.method == "POST" and form.is_valid():
@@ -39,6 +44,7 @@ def item_detail(request, code):
                 values=form.values,
                 upload=form.cleaned_data.get("file"),
                 title=form.cleaned_data["title"],
+                document=document_details(form.cleaned_data, item),
                 submit=form.intent == SUBMIT,
                 actor=request.user,
                 version=form.seen_version(),
@@ -55,6 +61,7 @@ def item_detail(request, code):
         "period": period,
         "item": item,
         "page": page,
+        "checklist": checklist,
         "form": form,
         "invalid_fields": field_ids(form) if form.is_bound else [],
         "editable": workflow.can_edit(submission),

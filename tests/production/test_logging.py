@@ -12,6 +12,7 @@ import pytest
 from indicators.services import workflow
 from indicators.services.importing import ImportRejected, values_import
 from kla_portal.logging import JsonFormatter
+from tests.conftest import make_ready
 from tests.production.conftest import evidence_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -24,6 +25,7 @@ def records(caplog, name):
 
 def test_every_review_action_logs_who_did_what(caplog, draft, operator, verifier):
     evidence_for(draft)
+    make_ready(draft)
     with caplog.at_level(logging.INFO, logger="kla.review"):
         workflow.submission_submit(submission=draft, actor=operator, version=None)
         workflow.submission_approve(submission_id=draft.pk, actor=verifier)

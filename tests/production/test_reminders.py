@@ -107,3 +107,20 @@ def test_agencies_without_an_email_address_are_reported_not_logged(demo, operato
     report = reminders_send()
     assert "DINKES" in report.without_recipients
     assert not ReminderLog.objects.filter(agency__code="DINKES").exists()
+
+
+def test_reminders_list_the_documents_that_expire_within_the_days(demo):
+    from tests.conftest import attach_document, make_submission
+
+    closes_in(demo.period, 5)
+    today = timezone.localdate()
+    soon = make_submission(demo.period, "DINKES", "III.15.a")
+    attach_document(soon, "sertifikat", valid_until=today + datetime.timedelta(days=4))
+    later = make_submission(demo.period, "DINKES", "III.17.a")
+    attach_document(later, "perda", valid_until=today + datetime.timedelta(days=40))
+    send("--days", "5")
+    (message,) = mail_to("operator.dinkes@example.invalid")
+    assert "masa berlakunya segera berakhir" in message.body
+    assert "- III.15.a: Surat keterangan puskesmas ramah anak terstandar" in message.body
+    assert (today + datetime.timedelta(days=4)).strftime("%d-%m-%Y") in message.body
+    assert "III.17.a: " not in message.body.split("segera berakhir")[1]

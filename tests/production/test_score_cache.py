@@ -8,6 +8,7 @@ from indicators.selectors.score_cache import cached_period_score, score_cache_in
 from indicators.selectors.scores import period_score
 from indicators.services import workflow
 from indicators.services.importing import values_import
+from tests.conftest import make_ready
 from tests.production.conftest import evidence_for
 
 
@@ -21,6 +22,7 @@ def any_cache(request):
 @pytest.fixture
 def submitted(draft, operator, django_capture_on_commit_callbacks):
     evidence_for(draft)
+    make_ready(draft)  # approvable without a reason
     with django_capture_on_commit_callbacks(execute=True):
         return workflow.submission_submit(submission=draft, actor=operator, version=None)
 
@@ -128,3 +130,30 @@ def test_without_a_shared_cache_scores_are_computed_every_time(settings, draft):
     after = cached_period_score(period, "verified").total
     assert after > before
     assert after == period_score(period, "verified").total
+
+
+def test_the_ready_forecast_sees_a_requirement_edit_and_a_new_reference_date_at_once(
+    any_cache, demo, draft
+):
+    import datetime
+
+    from clusters.models import EvidenceRequirement
+    from tests.conftest import attach_document
+
+    attach_document(draft, "data", dated=demo.period.reference_on - datetime.timedelta(days=200))
+    Submission.objects.filter(pk=draft.pk).update(status="approved")
+    score_cache_invalidate(demo.period.pk)
+    ready = cached_period_score(demo.period, "ready")
+    assert ready.total > 0
+    # No write to the period: the admin (a model save) shortens how recent the report must be.
+    requirement = EvidenceRequirement.objects.get(item=draft.item, code="data")
+    requirement.max_age_months = 3
+    requirement.save()
+    assert cached_period_score(demo.period, "ready").total == 0
+    requirement.max_age_months = 12
+    requirement.save()
+    assert cached_period_score(demo.period, "ready") == ready
+    demo.period.reference_date = demo.period.reference_on + datetime.timedelta(days=300)
+    demo.period.save()
+    fresh, cached = fresh_and_cached(demo.period, "ready")
+    assert cached == fresh and cached.total == 0

@@ -129,6 +129,7 @@ MATRIX = {
     **admin_model("admin/clusters/cluster/"),
     **admin_model("admin/clusters/indicator/"),
     **admin_model("admin/clusters/item/"),
+    **admin_model("admin/clusters/evidencerequirement/"),
     # the year's data, scoped to the verifier's regions
     "admin/indicators/submission/import/": STAFF,
     "admin/indicators/submission/recap/": STAFF,
@@ -149,6 +150,7 @@ MATRIX = {
     "items/<str:code>/": row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
     "evidence/<int:pk>/": row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     "evidence/<int:pk>/remove/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    "evidence/<int:pk>/document/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
@@ -158,6 +160,7 @@ MATRIX = {
 # nothing: the workflow refuses it with a message (a redirect, or the item page with 400).
 POST_MATRIX = {
     "evidence/<int:pk>/remove/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
+    "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
     "admin/indicators/submission/<int:pk>/review/": row(
         LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT

@@ -12,7 +12,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clusters.models import Cluster, Framework, Indicator, Item
+from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from indicators.models import (
     Agency,
     Assignment,
@@ -96,6 +96,7 @@ def samples(demo_with_values):
         "clusters.cluster": Cluster.objects.get(pk=item.indicator.cluster_id),
         "clusters.indicator": Indicator.objects.get(pk=item.indicator_id),
         "clusters.item": Item.objects.get(pk=item.pk),
+        "clusters.evidencerequirement": EvidenceRequirement.objects.filter(item=item).first(),
         "indicators.submission": submission,
         "indicators.evidence": evidence,
         "indicators.reviewevent": submission.events.first(),
@@ -130,6 +131,7 @@ def samples(demo_with_values):
         "items/<str:code>/": f"/items/{item.code}/",
         "evidence/<int:pk>/": f"/evidence/{evidence.pk}/",
         "evidence/<int:pk>/remove/": f"/evidence/{evidence.pk}/remove/",
+        "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",
         "dashboard/": f"/dashboard/{query}",
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
     }

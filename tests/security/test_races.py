@@ -15,6 +15,7 @@ from indicators.services import workflow
 from indicators.services.evidence import evidence_add
 from indicators.services.importing import StalePreview, values_import
 from indicators.uploads import EvidenceRejected
+from tests.conftest import make_ready
 
 RACES = 50
 
@@ -103,6 +104,7 @@ def test_two_operators_saving_one_version_exactly_one_wins(draft, operator, caps
 def test_approve_while_another_returns_makes_exactly_one_transition(
     draft, verifier, superuser, capsys
 ):
+    make_ready(draft)  # approvable without a reason
     lost = 0
     for _ in range(RACES):
         Submission.objects.filter(pk=draft.pk).update(status="submitted", version=F("version") + 1)

@@ -1,4 +1,4 @@
-"""manage.py kla_score --period YEAR --region SLUG --basis verified|self [--format json|table]"""
+"""manage.py kla_score --period YEAR --region SLUG --basis verified|self|ready [--format ...]"""
 
 import json
 
@@ -9,7 +9,10 @@ from indicators.selectors.scores import BASES, score_document
 
 
 class Command(BaseCommand):
-    help = "Hitung nilai KLA sebuah wilayah dan periode (verified: hanya yang disetujui)."
+    help = (
+        "Hitung nilai KLA sebuah wilayah dan periode (verified: hanya yang disetujui; "
+        "ready: yang disetujui dan dokumennya lengkap, cukup baru dan berlaku)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--period", type=int, required=True, help="tahun periode")

@@ -15,7 +15,7 @@ from indicators.models import (
     Submission,
 )
 from indicators.services import review
-from tests.conftest import PNG, attach, make_submission
+from tests.conftest import PNG, attach, make_ready, make_submission
 
 CHANGELIST = "/admin/indicators/submission/"
 
@@ -155,7 +155,8 @@ def test_changelist_query_count_does_not_grow_with_data(verifier_client, demo):
 
 
 def test_approve_action_approves_and_records_an_event(verifier_client, verifier, demo, submitted):
-    other = make_submission(demo.period, "DISDIK", "IV.19.a")
+    make_ready(submitted)
+    other = make_ready(make_submission(demo.period, "DISDIK", "IV.19.a"))
     response = post_action(verifier_client, "approve_selected", [submitted, other])
     assert "2 isian disetujui." in response.content.decode()
     for s in (submitted, other):
@@ -168,6 +169,7 @@ def test_approve_action_approves_and_records_an_event(verifier_client, verifier,
 def test_approve_skips_changed_draft_and_locked_submissions_and_says_why(
     verifier_client, demo, submitted
 ):
+    make_ready(submitted)
     changed = make_submission(demo.period, "DISDIK", "IV.19.a")
     draft = make_submission(demo.period, "DLH", "II.11.a", status="draft")
     previous = Period.objects.get(region=demo.region, locked=True)
@@ -252,6 +254,7 @@ def test_change_page_shows_answer_value_evidence_history_and_buttons(verifier_cl
 
 
 def test_review_button_approves_at_the_seen_version_only(verifier_client, submitted):
+    make_ready(submitted)
     url = reverse("admin:indicators_submission_review", args=[submitted.pk])
     Submission.objects.filter(pk=submitted.pk).update(version=2)
     stale = verifier_client.post(url, {"review": "approve", "version": 1}, follow=True)

@@ -11,7 +11,7 @@ from indicators.seeding.demo import demo_pdf
 from indicators.services import workflow
 from indicators.services.evidence import evidence_add, evidence_remove
 from indicators.uploads import EvidenceRejected, evidence_clean_name, evidence_inspect
-from tests.conftest import upload
+from tests.conftest import make_ready, upload
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 40
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01" + b"\x00" * 40
@@ -142,6 +142,7 @@ def test_remove_deletes_row_and_file(stored, operator, django_capture_on_commit_
 def test_approved_submission_evidence_cannot_be_removed_or_added(
     stored, submission, operator, verifier
 ):
+    make_ready(submission)
     workflow.submission_submit(submission=submission, actor=operator, version=None)
     workflow.submission_approve(submission_id=submission.pk, actor=verifier)
     with pytest.raises(workflow.WorkflowError):
@@ -233,6 +234,7 @@ def test_remove_needs_post(client, operator, stored):
 def test_removing_from_approved_submission_shows_message(
     client, operator, verifier, stored, submission
 ):
+    make_ready(submission)
     workflow.submission_submit(submission=submission, actor=operator, version=None)
     workflow.submission_approve(submission_id=submission.pk, actor=verifier)
     client.force_login(operator)

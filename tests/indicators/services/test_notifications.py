@@ -5,12 +5,12 @@ from django.core import mail
 
 from indicators.models import Agency
 from indicators.services import notifications, workflow
-from tests.conftest import make_submission
+from tests.conftest import make_ready, make_submission
 
 
 @pytest.fixture
 def submitted(demo):
-    return make_submission(demo.period, "DINKES", "III.12.a")
+    return make_ready(make_submission(demo.period, "DINKES", "III.12.a"))
 
 
 def test_the_app_registers_the_email_listener():

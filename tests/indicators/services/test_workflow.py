@@ -7,6 +7,7 @@ import pytest
 from indicators.models import Period, ReviewEvent, Submission
 from indicators.services import workflow
 from tests.conftest import attach_evidence as attach
+from tests.conftest import make_ready
 
 
 def test_submit_needs_required_evidence(draft, operator):
@@ -19,7 +20,7 @@ def test_submit_needs_required_evidence(draft, operator):
 
 
 def test_review_cycle_return_resubmit_approve_reopen(draft, operator, verifier):
-    attach(draft)
+    make_ready(draft)
     workflow.submission_submit(submission=draft, actor=operator, version=None)
     with pytest.raises(workflow.WorkflowError, match="Catatan wajib"):
         workflow.submission_return(submission_id=draft.pk, actor=verifier, note=" ")
@@ -85,7 +86,7 @@ def test_review_listeners_run_after_commit(
     seen = []
     workflow.review_listeners.append(seen.append)
     try:
-        attach(draft)
+        make_ready(draft)
         workflow.submission_submit(submission=draft, actor=operator, version=None)
         with django_capture_on_commit_callbacks(execute=True):
             workflow.submission_approve(submission_id=draft.pk, actor=verifier)

@@ -12,7 +12,7 @@ from indicators.models import Agency, Period, ReviewEvent, Submission
 from indicators.seeding.demo import demo_pdf
 from indicators.selectors.workspace import agency_items, submission_for
 from indicators.services import workflow
-from tests.conftest import upload
+from tests.conftest import make_ready, upload
 
 PERCENT, CHECK, COUNT = "III.13.a", "III.17.a", "III.14.b"
 
@@ -130,7 +130,7 @@ def test_home_query_count_does_not_grow_with_data(client, operator, demo, dinkes
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="x")
     with CaptureQueriesContext(connection) as many:
         client.get("/")
-    assert len(many) == len(few) <= 8
+    assert len(many) == len(few) <= 10
 
 
 # ---- item page: the four visitors ------------------------------------------------------------
@@ -176,7 +176,7 @@ def test_item_page_query_count_does_not_grow_with_history(client, operator, veri
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="lagi")
     with CaptureQueriesContext(connection) as many:
         client.get(item_url(PERCENT))
-    assert len(many) == len(few) <= 10
+    assert len(many) == len(few) <= 12
 
 
 # ---- answering -------------------------------------------------------------------------------
@@ -298,6 +298,7 @@ def test_tab_opened_before_the_first_save_gets_conflict(client, operator, demo, 
 def test_approved_submission_is_read_only(client, operator, verifier, demo, dinkes):
     submission = draft(demo, dinkes, operator, numerator=5, denominator=10)
     upload_for(submission, operator)
+    make_ready(submission)
     workflow.submission_submit(submission=submission, actor=operator, version=None)
     approved = workflow.submission_approve(submission_id=submission.pk, actor=verifier)
     client.force_login(operator)
@@ -346,7 +347,9 @@ def test_last_year_answer_is_shown_for_comparison(client, demo_with_values):
 def upload_for(submission, actor):
     from indicators.services.evidence import evidence_add
 
-    evidence_add(submission=submission, upload=upload(demo_pdf("bukti"), "bukti.pdf"), actor=actor)
+    # A distinct file per upload: the same file on several items is a sign of copied data.
+    content = demo_pdf(f"bukti {submission.pk} {submission.evidence.count()}")
+    evidence_add(submission=submission, upload=upload(content, "bukti.pdf"), actor=actor)
 
 
 User = get_user_model()
