@@ -41,6 +41,12 @@ def _statuses(entries) -> str:
     return "; ".join(f"{e.agency}: {e.status_label}" for e in entries)
 
 
+BASIS_LABELS = {
+    "verified": gettext_lazy("Terverifikasi (disetujui)"),
+    "self": gettext_lazy("Mandiri (diajukan)"),
+    "ready": gettext_lazy("Siap verifikasi (dokumen lengkap)"),
+}
+
 # Each table sheet: its title, the rows it lists, and its columns as (header, value of a row).
 Table = tuple[Promise, Callable[[Dashboard], list], list[tuple[Promise, Callable]]]
 TABLES: list[Table] = [
@@ -82,6 +88,18 @@ TABLES: list[Table] = [
             (gettext_lazy("Nilai mandiri"), lambda row: row[1].self_value),
             (gettext_lazy("Fraksi mandiri"), lambda row: row[1].self_fraction),
             (gettext_lazy("OPD dan status"), lambda row: _statuses(row[1].entries)),
+        ],
+    ),
+    (
+        gettext_lazy("Kesiapan"),
+        lambda data: data.readiness_steps.items if data.readiness_steps else [],
+        [
+            (gettext_lazy("Butir"), a("code")),
+            (gettext_lazy("Pertanyaan"), a("label")),
+            (gettext_lazy("Fraksi mandiri"), a("self_fraction")),
+            (gettext_lazy("Fraksi terverifikasi"), a("verified_fraction")),
+            (gettext_lazy("Fraksi siap"), a("ready_fraction")),
+            (gettext_lazy("Sebab"), lambda row: "; ".join(str(r) for r in row.reasons)),
         ],
     ),
     (
@@ -137,14 +155,9 @@ TABLES: list[Table] = [
 def _summary(workbook, data: Dashboard) -> None:
     """The first sheet: both headlines, the points at risk, where and when."""
     rows = [
-        [
-            _("Terverifikasi (disetujui)") if h.basis == "verified" else _("Mandiri (diajukan)"),
-            h.total,
-            h.category or "",
-            h.next_category or "",
-            h.points_to_next,
-        ]
-        for h in (data.verified, data.self_assessed)
+        [BASIS_LABELS[h.basis], h.total, h.category or "", h.next_category or "", h.points_to_next]
+        for h in (data.verified, data.self_assessed, data.ready)
+        if h is not None
     ]
     rows += [
         [],

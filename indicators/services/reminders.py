@@ -186,15 +186,18 @@ def _body(agency, period, items, today, documents=()) -> str:
             "date": f"{period.closes_on:%d-%m-%Y}",
             "days": period.days_left(today),
         },
-        ngettext(
-            "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
-            "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
-            len(items),
-        )
-        % {"count": len(items)},
-        "",
     ]
-    lines += [f"- {item.code} ({STATUS_TEXT[item.status]}): {item.name}" for item in items]
+    if items:  # an agency may be told only of documents that expire soon
+        lines += [
+            ngettext(
+                "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
+                "Masih ada %(count)s butir yang perlu dilengkapi dan diajukan:",
+                len(items),
+            )
+            % {"count": len(items)},
+            "",
+        ]
+        lines += [f"- {item.code} ({STATUS_TEXT[item.status]}): {item.name}" for item in items]
     if documents:
         lines += [
             "",

@@ -124,3 +124,18 @@ def test_reminders_list_the_documents_that_expire_within_the_days(demo):
     assert "- III.15.a: Surat keterangan puskesmas ramah anak terstandar" in message.body
     assert (today + datetime.timedelta(days=4)).strftime("%d-%m-%Y") in message.body
     assert "III.17.a: " not in message.body.split("segera berakhir")[1]
+
+
+def test_an_agency_told_only_of_expiring_documents_is_not_told_it_owes_nothing(demo):
+    from indicators.models import Assignment
+    from tests.conftest import attach_document, make_submission
+
+    closes_in(demo.period, 5)
+    today = timezone.localdate()
+    Assignment.objects.filter(agency__code="DINKES").exclude(item__code="III.15.a").delete()
+    done = make_submission(demo.period, "DINKES", "III.15.a", status="approved")
+    attach_document(done, "sertifikat", valid_until=today + datetime.timedelta(days=4))
+    send("--days", "5")
+    (message,) = mail_to("operator.dinkes@example.invalid")
+    assert "masa berlakunya segera berakhir" in message.body
+    assert "butir yang perlu dilengkapi" not in message.body
