@@ -1,33 +1,20 @@
 """manage.py kla_readiness --period YEAR --region SLUG [--format json|table]"""
 
-import json
-
-from django.core.management.base import BaseCommand, CommandError
-
-from indicators.selectors.periods import NotFound, period_for, region_by_slug
+from indicators.management.period_document import PeriodDocumentCommand
 from indicators.selectors.readiness_views import readiness_document
 
 
-class Command(BaseCommand):
+class Command(PeriodDocumentCommand):
     help = (
         "Kesiapan verifikasi setiap isian yang sudah diajukan: dokumen wajib yang belum ada, "
         "terlalu lama atau tidak berlaku lagi pada tanggal acuan, dan tanda data meragukan."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("--period", type=int, required=True, help="tahun periode")
-        parser.add_argument("--region", required=True, help="kode wilayah, mis. balikpapan")
-        parser.add_argument("--format", choices=["json", "table"], default="json")
+    def document(self, period, **options):
+        return readiness_document(period)
 
-    def handle(self, *args, period, region, format, **options):
-        try:
-            document = readiness_document(period_for(region_by_slug(region), period))
-        except NotFound as exc:
-            raise CommandError(str(exc)) from None
-        if format == "json":
-            self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
-        else:
-            self.stdout.write(render_table(document))
+    def render_table(self, document):
+        return render_table(document)
 
 
 def render_table(doc: dict) -> str:

@@ -1,34 +1,24 @@
 """manage.py kla_score --period YEAR --region SLUG --basis verified|self|ready [--format ...]"""
 
-import json
-
-from django.core.management.base import BaseCommand, CommandError
-
-from indicators.selectors.periods import NotFound, period_for, region_by_slug
+from indicators.management.period_document import PeriodDocumentCommand
 from indicators.selectors.scores import BASES, score_document
 
 
-class Command(BaseCommand):
+class Command(PeriodDocumentCommand):
     help = (
         "Hitung nilai KLA sebuah wilayah dan periode (verified: hanya yang disetujui; "
         "ready: yang disetujui dan dokumennya lengkap, cukup baru dan berlaku)."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--period", type=int, required=True, help="tahun periode")
-        parser.add_argument("--region", required=True, help="kode wilayah, mis. balikpapan")
+        super().add_arguments(parser)
         parser.add_argument("--basis", required=True, choices=sorted(BASES))
-        parser.add_argument("--format", choices=["json", "table"], default="json")
 
-    def handle(self, *args, period, region, basis, format, **options):
-        try:
-            document = score_document(period_for(region_by_slug(region), period), basis)
-        except NotFound as exc:
-            raise CommandError(str(exc)) from None
-        if format == "json":
-            self.stdout.write(json.dumps(document, indent=1, ensure_ascii=False))
-        else:
-            self.stdout.write(render_table(document))
+    def document(self, period, *, basis, **options):
+        return score_document(period, basis)
+
+    def render_table(self, document):
+        return render_table(document)
 
 
 def render_table(doc: dict) -> str:
