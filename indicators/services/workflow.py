@@ -318,7 +318,7 @@ def submission_approve(
     only with a reason (the event's note) and is marked "approved with gaps": it counts as
     verified but not as ready.
     """
-    gaps = _gaps(submission_id, version)
+    gaps = _gaps(submission_id, version, actor)
     if gaps and not note.strip():
         raise WorkflowError(
             _(
@@ -344,12 +344,14 @@ def submission_approve(
     return submission
 
 
-def _gaps(submission_id: int, version: int | None) -> list[str]:
+def _gaps(submission_id: int, version: int | None, actor) -> list[str]:
     # Judged under the row lock the transition keeps: files cannot change while it is held.
-    # Only a submission that may be approved now is judged, so a draft, a stale version or a
-    # locked period is refused for that reason first.
+    # Only a submission this actor may approve now is judged, so a stale version, a locked
+    # period or a reviewer of their own agency is refused for that reason first.
     current = _locked(submission_id, version)
     _check_period(current.period, entry=False)
+    if refusal := review_refusal(current, actor):
+        raise WorkflowError(refusal)
     if current.status != S.SUBMITTED:
         return []
     return submission_readiness(current).gaps

@@ -7,7 +7,7 @@ from clusters.models import Item
 from indicators.models import Agency, Assignment, ReviewEvent, Submission
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
-from tests.conftest import attach_evidence
+from tests.conftest import make_ready
 
 S = Submission.Status
 
@@ -27,7 +27,7 @@ def dp3akb_submitted(demo):
         actor=user("operator.dp3akb"),
         version=None,
     )
-    attach_evidence(submission)
+    make_ready(submission)  # its documents complete, so approving needs no reason
     return workflow.submission_submit(
         submission=submission, actor=user("operator.dp3akb"), version=None
     )
@@ -113,3 +113,20 @@ def test_the_bulk_action_skips_the_members_own_agency_and_says_why(client, dp3ak
     assert "1 dilewati" in response.content.decode()
     dp3akb_submitted.refresh_from_db()
     assert dp3akb_submitted.status == S.SUBMITTED
+
+
+def test_a_member_is_told_they_may_not_review_before_being_told_of_missing_documents(demo):
+    agency = Agency.objects.get(region=demo.region, code="DP3AKB")
+    assignment = Assignment.objects.filter(agency=agency, item__kind=Item.Kind.CHECK).first()
+    submission = workflow.submission_save(
+        submission=submission_for(agency=agency, item=assignment.item, period=demo.period),
+        values={"answer_yes": True},
+        actor=user("operator.dp3akb"),
+        version=None,
+    )
+    attach_evidence(submission)  # a file, but not the documents its item asks for
+    submitted = workflow.submission_submit(
+        submission=submission, actor=user("operator.dp3akb"), version=None
+    )
+    with pytest.raises(workflow.WorkflowError, match="anggota DP3AKB"):
+        review(workflow.submission_approve, submitted, user("verifikator"))

@@ -96,7 +96,7 @@ HOSTILE_VALUES = (
 # Every query parameter a portal page or export reads, by route (the matrix key). The test
 # `test_every_query_parameter_read_by_the_code_is_fuzzed` fails when a view reads one not here.
 PORTAL_PARAMETERS = {
-    "": ("agency",),
+    "": ("agency", "readiness"),
     "items/<str:code>/": ("agency",),
     "dashboard/": ("region", "period"),
     "dashboard/export.xlsx": ("region", "period"),

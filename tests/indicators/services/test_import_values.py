@@ -12,7 +12,7 @@ from indicators.models import Agency, Period, ReviewEvent, Submission
 from indicators.selectors.scores import period_score
 from indicators.services import workflow
 from indicators.services.importing import ImportRejected, values_import
-from tests.conftest import make_submission
+from tests.conftest import make_ready, make_submission
 
 HEADER = "agency,item,numerator,denominator,value,note\n"
 
@@ -262,7 +262,9 @@ def test_the_agency_is_emailed_once_with_each_item_as_it_is_now_and_was(
 def test_the_home_notice_of_an_approval_shows_the_state_an_import_left(
     tmp_path, demo, client, verifier, other_operator, django_capture_on_commit_callbacks
 ):
-    submitted = make_submission(demo.period, "DISDIK", "IV.19.a", numerator=150, denominator=200)
+    submitted = make_ready(
+        make_submission(demo.period, "DISDIK", "IV.19.a", numerator=150, denominator=200)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         workflow.submission_approve(submission_id=submitted.pk, actor=verifier)
     run_import(write(tmp_path, HEADER + "DISDIK,IV.19.a,100,200,,\n"), "--replace-approved")
