@@ -7,7 +7,7 @@ from clusters.models import Item
 from indicators.models import Agency, Assignment, ReviewEvent, Submission
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
-from tests.conftest import make_ready
+from tests.conftest import attach_evidence, make_ready
 
 S = Submission.Status
 
