@@ -250,6 +250,7 @@ def test_export_holds_every_table(client, demo_with_values, gugus_tugas):
         "Klaster",
         "Indikator",
         "Butir",
+        "Kesiapan",
         "Rencana",
         "OPD",
         "Riwayat",
