@@ -3,10 +3,12 @@ changelist filters by readiness and by sign.
 
 The filters judge the rows already narrowed by the other filters in Python with the one rule
 (`selectors.readiness.evaluate`), in a fixed number of queries: dates relative to each period's
-reference date are not portable SQL, and one rule beats a second copy in SQL.
+reference date are not portable SQL, and one rule beats a second copy in SQL. So that a
+national list cannot make one request judge every submission of the country, they judge at
+most JUDGE_AT_MOST rows and otherwise ask for a region or year first.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -72,6 +74,25 @@ class ReadinessAdminMixin:
         return format_html("<ul>{}</ul><p>{}: {}</p>", items, _("Penjelasan OPD"), note)
 
 
+# A region's year is about 2,000 submissions; a national list is 100,000 and more.
+JUDGE_AT_MOST = 20_000
+
+
+def _few_enough(request, queryset) -> bool:
+    """Whether the filtered rows are few enough to judge in this request; else say what to do."""
+    if queryset.order_by()[JUDGE_AT_MOST : JUDGE_AT_MOST + 1].exists():
+        messages.warning(
+            request,
+            _(
+                "Saringan kesiapan dan tanda data hanya dipakai untuk paling banyak %(n)s isian "
+                "sekaligus: pilih wilayah atau tahun terlebih dahulu."
+            )
+            % {"n": f"{JUDGE_AT_MOST:,}".replace(",", ".")},
+        )
+        return False
+    return True
+
+
 class ReadinessFilter(admin.SimpleListFilter):
     title = _("kesiapan verifikasi")
     parameter_name = "readiness"
@@ -86,7 +107,7 @@ class ReadinessFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() == "gaps":
             return queryset.filter(status="approved", approved_with_gaps=True)
-        if self.value() not in ("ready", "not_ready"):
+        if self.value() not in ("ready", "not_ready") or not _few_enough(request, queryset):
             return queryset
         rows = list(queryset.order_by().values_list("pk", "item_id", "period_id"))
         references = {
@@ -109,6 +130,8 @@ class FlagFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         wanted = self.value()
         if wanted != "any" and wanted not in flag_signs.CODES:
+            return queryset
+        if not _few_enough(request, queryset):
             return queryset
         submissions = list(queryset.order_by().select_related("item", "period"))
         readiness = ready.readiness_of(submissions)

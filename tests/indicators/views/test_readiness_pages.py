@@ -199,3 +199,21 @@ def test_the_bulk_approve_action_skips_submissions_that_are_not_ready_and_says_w
     assert "1 isian disetujui." in text and "Tulis alasan bila tetap disetujui" in text
     statuses = dict(Submission.objects.values_list("pk", "status"))
     assert (statuses[ready_one.pk], statuses[gaps.pk]) == (S.APPROVED, S.SUBMITTED)
+
+
+def test_the_readiness_and_sign_filters_ask_for_a_narrower_list_past_their_limit(
+    client, verifier, demo, monkeypatch
+):
+    from indicators.admin import readiness as admin_readiness
+
+    submission = make_submission(demo.period, "DINKES", ITEM)
+    make_submission(demo.period, "DINKES", "III.13.a")
+    monkeypatch.setattr(admin_readiness, "JUDGE_AT_MOST", 1)
+    client.force_login(verifier)
+    for query in ("readiness=ready", "flag=any"):
+        response = client.get(f"/admin/indicators/submission/?{query}")
+        assert response.status_code == 200
+        # Not judged: the list stays whole, and the verifier is told how to narrow it.
+        assert submission.pk in {s.pk for s in response.context["cl"].result_list}
+        shown = [str(m) for m in response.context["messages"]]
+        assert any("pilih wilayah atau tahun" in m for m in shown), shown
