@@ -120,6 +120,8 @@ def test_attach_evidence_checks_the_content_as_an_upload_does(demo, tmp_path):
     with pytest.raises(CommandError, match="tidak ditemukan"):
         _attach(demo, tmp_path / "hilang.pdf")
     assert not Evidence.objects.exists()
+    # The draft made to hold the file goes with the refused file: nothing is left behind.
+    assert not Submission.objects.filter(item__code="III.12.a", agency__code="DINKES").exists()
 
 
 def test_attach_evidence_exits_non_zero_from_the_command_line(demo, tmp_path):

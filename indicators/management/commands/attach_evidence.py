@@ -7,6 +7,7 @@ from pathlib import Path
 
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import translation
 
 from clusters.models import EvidenceRequirement
@@ -91,21 +92,28 @@ class Command(BaseCommand):
                 f"Yang diminta: {known or '(tidak ada)'}."
             )
         try:
-            submission = submission_for(agency=owner, item=assignment.item, period=target)
-            if submission.pk is None:
-                submission = workflow.submission_save(
-                    submission=submission, values={}, actor=None, version=None
-                )
-            with source.open("rb") as handle:
-                return documents.document_add(
-                    submission=submission,
-                    upload=File(handle, name=source.name),
-                    actor=None,
-                    requirement=wanted,
-                    document_date=document_date,
-                    valid_until=valid_until,
-                    number=options["number"],
-                    title=options["title"],
-                )
+            # One transaction: a draft made to hold the file goes if the file is refused.
+            with transaction.atomic():
+                dates = (document_date, valid_until)
+                return self._store(source, owner, assignment.item, target, wanted, dates, options)
         except workflow.WorkflowError as exc:
             raise CommandError(str(exc)) from None
+
+    def _store(self, source, owner, item, target, wanted, dates, options):
+        """The agency's submission (a new draft if none) with the file attached as the document."""
+        submission = submission_for(agency=owner, item=item, period=target)
+        if submission.pk is None:
+            submission = workflow.submission_save(
+                submission=submission, values={}, actor=None, version=None
+            )
+        with source.open("rb") as handle:
+            return documents.document_add(
+                submission=submission,
+                upload=File(handle, name=source.name),
+                actor=None,
+                requirement=wanted,
+                document_date=dates[0],
+                valid_until=dates[1],
+                number=options["number"],
+                title=options["title"],
+            )
