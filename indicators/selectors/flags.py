@@ -118,16 +118,26 @@ def _reused(submissions: list[Submission], shas=None) -> set[int]:
         return set()
     by_id = {s.pk: s for s in submissions}
     reused = set()
-    for sha, submission_id, item_code, year in (
-        Evidence.objects.filter(sha256__in=list(mine))
+    # Within each submission's own region only: another region's identical file (a national
+    # template, say) is no sign of copying, and flagging it would tell an operator whether a
+    # file exists anywhere in the country.
+    regions = {s.period.region_id for s in submissions}
+    for sha, submission_id, item_code, year, region_id in (
+        Evidence.objects.filter(sha256__in=list(mine), submission__period__region_id__in=regions)
         .order_by()
         .values_list(
-            "sha256", "submission_id", "submission__item__code", "submission__period__year"
+            "sha256",
+            "submission_id",
+            "submission__item__code",
+            "submission__period__year",
+            "submission__period__region_id",
         )
     ):
         for pk in mine[sha]:
             s = by_id[pk]
-            if submission_id != pk and (year < s.period.year or item_code != s.item.code):
+            if region_id != s.period.region_id or submission_id == pk:
+                continue
+            if year < s.period.year or item_code != s.item.code:
                 reused.add(pk)
     return reused
 

@@ -127,6 +127,25 @@ def test_a_value_equal_to_last_years_is_flagged_and_submitting_it_needs_a_note(
     assert Submission.objects.get(pk=submission.pk).status == S.SUBMITTED
 
 
+def test_the_same_file_in_another_region_is_no_sign_and_reveals_nothing(demo, other_region):
+    from indicators.models import Agency, Assignment
+
+    mine = make_submission(demo.period, "DINKES", "III.12.a")
+    attach_evidence(mine, content=PDF + b"national template")
+    theirs_period = Period.objects.create(
+        region=other_region,
+        framework=demo.period.framework,
+        year=demo.period.year - 1,
+        opens_on=demo.period.opens_on.replace(year=demo.period.year - 1),
+        closes_on=demo.period.closes_on.replace(year=demo.period.year - 1),
+    )
+    agency = Agency.objects.get(region=other_region, code="DP3AKB")
+    Assignment.objects.create(agency=agency, item=mine.item)
+    theirs = make_submission(theirs_period, "DP3AKB", "III.12.a")
+    attach_evidence(theirs, content=PDF + b"national template")
+    assert flag_signs.REUSED not in [f.code for f in flag_signs.submission_flags(mine)]
+
+
 def test_a_value_that_moved_more_than_the_threshold_is_flagged(demo, settings):
     settings.KLA_FLAG_PERCENT_POINTS = 20
     previous_period = Period.objects.get(region=demo.region, year=demo.period.year - 1)
