@@ -25,6 +25,7 @@ typed              read as   why
 ``1,500``          refused   could be English one thousand five hundred or Indonesian 1,5
 ``1,500,000``      refused   English grouping
 ``1,234.5``        refused   English grouping with a decimal point
+``2.125``          refused   in the English interface only: English readers mean 2.125 by it
 ``1.50.0``         refused   dots that are neither grouping nor a decimal point
 ``1.5,25``         refused   mixed forms
 ``12,`` ``,5``     refused   a decimal mark needs digits on both sides
@@ -65,6 +66,9 @@ INDONESIAN = re.compile(rf"^(?:{_GROUPED}(?:{_DECIMAL}[0-9]+)?|[0-9]+{_DECIMAL}[
 PLAIN = re.compile(r"^[0-9]+(?:\.[0-9]+)?$")
 # Read as English (comma grouping) these mean something else than read as Indonesian.
 AMBIGUOUS = re.compile(r"^[1-9][0-9]{0,2}(?:,[0-9]{3})+(?:\.[0-9]+)?$")
+# One dot and three digits: a thousands group to an Indonesian reader, three decimals to an
+# English one. Read the Indonesian way only when the interface is Indonesian.
+ONE_GROUP = re.compile(rf"^[1-9][0-9]{{0,2}}{_THOUSANDS}[0-9]{{3}}$")
 SPACES = re.compile(r"[\s\u00a0\u202f]")
 
 
@@ -94,7 +98,8 @@ def parse_number(text: str) -> Decimal:
         return _within_limits(text.number)
     text = SPACES.sub("", text)
     sign, body = (text[0], text[1:]) if text[:1] in "+-" else ("", text)
-    if AMBIGUOUS.match(body):
+    english = (translation.get_language() or "").startswith("en")
+    if AMBIGUOUS.match(body) or (english and ONE_GROUP.match(body)):
         raise ValueError(
             _("'%(text)s' dapat dibaca dua cara: %(how)s") % {"text": text, "how": how_to_write()}
         )

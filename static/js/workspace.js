@@ -20,11 +20,14 @@
   var PLAIN = /^[0-9]+(\.[0-9]+)?$/;
   var AMBIGUOUS = /^[1-9][0-9]{0,2}(,[0-9]{3})+(\.[0-9]+)?$/;
   var MAX_NUMBER = 999999999999.99;
+  // 2.125 is 2125 to an Indonesian reader and 2.125 to an English one: refused in English.
+  var ONE_GROUP = /^[1-9][0-9]{0,2}\.[0-9]{3}$/;
+  var english = /^en/.test(document.documentElement.lang || "");
   function parseNumber(typed) {
     var text = typed.replace(/[\s\u00a0\u202f]/g, "");
     var sign = /^[+-]/.test(text) ? text.charAt(0) : "";
     var body = sign ? text.slice(1) : text, plain;
-    if (AMBIGUOUS.test(body)) { return NaN; }
+    if (AMBIGUOUS.test(body) || (english && ONE_GROUP.test(body))) { return NaN; }
     if (PLAIN.test(body) && !GROUPED.test(body)) { plain = body; }
     else if (INDONESIAN.test(body)) { plain = body.replace(/\./g, "").replace(",", "."); }
     else { return NaN; }

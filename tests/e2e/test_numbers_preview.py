@@ -37,11 +37,12 @@ TYPED = [typed for typed, _value in ACCEPTED + REFUSED] + [
 
 def server_preview(typed, over_label):
     """What the preview must show for `typed` over 100, by the server's own parser."""
-    try:
-        value = parse_number(typed)
-    except ValueError:
-        return "—"
+    # In the page's language: the rule reads 2.125 differently in English.
     with translation.override("id"):
+        try:
+            value = parse_number(typed)
+        except ValueError:
+            return "—"
         return format_percent(value) + (f" {over_label}" if value > 100 else "")
 
 

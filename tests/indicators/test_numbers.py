@@ -321,3 +321,17 @@ def test_the_dashboard_groups_thousands_and_its_workbook_keeps_numbers(
     book = openpyxl.load_workbook(io.BytesIO(dashboard_xlsx(data)))
     total = book["Ringkasan"]["B2"]
     assert isinstance(total.value, float) and total.number_format == "#,##0.00"
+
+
+@pytest.mark.parametrize("typed", ["2.125", "1.500", "12.345"])
+def test_one_dot_and_three_digits_is_refused_in_english_and_a_thousands_group_in_indonesian(
+    typed,
+):
+    # An English reader means 2.125 by "2.125": never store it as 2125 without a word.
+    with translation.override("en"), pytest.raises(ValueError, match="write 1500"):
+        parse_number(typed)
+    with translation.override("id"):
+        assert parse_number(typed) == Decimal(typed.replace(".", ""))
+    with translation.override("en"):
+        assert parse_number("1.500.000") == Decimal("1500000")  # no English reading
+        assert parse_number("2.12") == Decimal("2.12")
