@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "csp",
     "clusters",
     "indicators",
+    "facilities",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 """The year's work: regions, agencies, periods, submissions, evidence, review and results."""
 
 from indicators.models.periods import ImportConfirmation, OfficialResult, Period, ReminderLog
-from indicators.models.regions import Agency, Assignment, Kecamatan, Region
+from indicators.models.regions import Agency, Assignment, Kecamatan, Kelurahan, Region
 from indicators.models.submissions import (
     REVIEW_QUEUE_STATUSES,
     Evidence,
@@ -19,6 +19,7 @@ __all__ = [
     "Evidence",
     "ImportConfirmation",
     "Kecamatan",
+    "Kelurahan",
     "OfficialResult",
     "Period",
     "Region",

@@ -1,4 +1,4 @@
-"""Where the work happens and who does it: regions, kecamatan, agencies, assignments."""
+"""Where the work happens and who does it: regions, kecamatan, kelurahan, agencies, assignments."""
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +14,8 @@ class Region(models.Model):
     slug = models.SlugField(_("kode"), max_length=60, unique=True)
     name = models.CharField(_("nama"), max_length=120)
     province = models.CharField(_("provinsi"), max_length=120, blank=True)
+    # Kemendagri's code (Permendagri 72/2019 and its updates), e.g. 64.71 for Kota Balikpapan.
+    kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=13, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -30,6 +32,7 @@ class Kecamatan(models.Model):
 
     region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="kecamatan")
     code = models.CharField(_("kode"), max_length=40)
+    kemendagri_code = models.CharField(_("kode Kemendagri"), max_length=13, blank=True)
     name = models.CharField(_("nama"), max_length=120)
     kelurahan_count = models.PositiveSmallIntegerField(_("jumlah kelurahan"), default=0)
     history = HistoricalRecords()
@@ -41,6 +44,23 @@ class Kecamatan(models.Model):
         ]
         verbose_name = _("kecamatan")
         verbose_name_plural = _("kecamatan")
+
+    def __str__(self):
+        return self.name
+
+
+class Kelurahan(models.Model):
+    """A kelurahan or desa of a kecamatan, known by its Kemendagri code (64.71.01.1001)."""
+
+    kecamatan = models.ForeignKey(Kecamatan, on_delete=models.PROTECT, related_name="kelurahan")
+    code = models.CharField(_("kode Kemendagri"), max_length=13, unique=True)
+    name = models.CharField(_("nama"), max_length=120)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["kecamatan__name", "name"]
+        verbose_name = _("kelurahan/desa")
+        verbose_name_plural = _("kelurahan/desa")
 
     def __str__(self):
         return self.name

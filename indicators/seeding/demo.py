@@ -21,6 +21,7 @@ from indicators.models import (
     Agency,
     Assignment,
     Kecamatan,
+    Kelurahan,
     OfficialResult,
     Period,
     Region,
@@ -31,7 +32,12 @@ from indicators.seeding.documents import DemoDocuments
 from indicators.selectors.readiness import submission_readiness
 
 DEMO = Path(__file__).resolve().parent.parent / "fixtures" / "demo"
-REGION = {"slug": "balikpapan", "name": "Kota Balikpapan", "province": "Kalimantan Timur"}
+REGION = {
+    "slug": "balikpapan",
+    "name": "Kota Balikpapan",
+    "province": "Kalimantan Timur",
+    "kemendagri_code": "64.71",
+}
 RETURN_NOTES = [
     "Lampirkan SK yang sudah ditandatangani dan bernomor.",
     "Angka penyebut berbeda dengan data BPS; mohon dicek kembali.",
@@ -49,9 +55,35 @@ class SeedReport:
 
 
 def demo_rows(name: str) -> list[dict]:
-    """The rows of one of the demo city's CSV files (agencies, kecamatan)."""
+    """The rows of one of the demo city's CSV files (agencies, kecamatan, kelurahan)."""
     with open(DEMO / name, newline="", encoding="utf-8") as handle:
         return list(csv.DictReader(handle))
+
+
+def _seed_places(region: Region) -> None:
+    """The demo city's kecamatan and kelurahan with their Kemendagri codes (idempotent)."""
+    if not region.kemendagri_code:
+        region.kemendagri_code = REGION["kemendagri_code"]
+        region.save(update_fields=["kemendagri_code"])
+    kecamatan = {}
+    for row in demo_rows("kecamatan.csv"):
+        kecamatan[row["code"]], created = Kecamatan.objects.get_or_create(
+            region=region,
+            code=row["code"],
+            defaults={
+                "name": row["name"],
+                "kemendagri_code": row["kemendagri_code"],
+                "kelurahan_count": int(row["kelurahan_count"]),
+            },
+        )
+        if not created and not kecamatan[row["code"]].kemendagri_code:
+            kecamatan[row["code"]].kemendagri_code = row["kemendagri_code"]
+            kecamatan[row["code"]].save(update_fields=["kemendagri_code"])
+    for row in demo_rows("kelurahan.csv"):
+        Kelurahan.objects.get_or_create(
+            code=row["code"],
+            defaults={"kecamatan": kecamatan[row["kecamatan"]], "name": row["name"]},
+        )
 
 
 def demo_pdf(title: str) -> bytes:
@@ -87,12 +119,7 @@ def demo_seed(
     """Create the demo city, users and periods; fill values once. Safe to run again."""
     groups = roles.roles_ensure_groups()
     region, _ = Region.objects.get_or_create(slug=REGION["slug"], defaults=REGION)
-    for row in demo_rows("kecamatan.csv"):
-        Kecamatan.objects.get_or_create(
-            region=region,
-            code=row["code"],
-            defaults={"name": row["name"], "kelurahan_count": int(row["kelurahan_count"])},
-        )
+    _seed_places(region)
     agencies = {}
     for row in demo_rows("agencies.csv"):
         agencies[row["code"]], _ = Agency.objects.get_or_create(

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.selectors import current_framework
+from facilities.services import reference_load
 from indicators.seeding.demo import demo_seed
 
 
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         framework = current_framework()
         if framework is None:
             raise CommandError("Instrumen belum dimuat: jalankan dulu 'manage.py load_framework'.")
+        reference_load()
         report = demo_seed(framework=framework, with_values=not without_values, password=password)
         self.stdout.write(f"{report.region.name}: periode {report.period.year} ({framework}).")
         if report.filled:

@@ -7,7 +7,15 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from indicators import roles
-from indicators.models import Agency, Assignment, Kecamatan, Period, Region, Submission
+from indicators.models import (
+    Agency,
+    Assignment,
+    Kecamatan,
+    Kelurahan,
+    Period,
+    Region,
+    Submission,
+)
 
 
 def authenticate(username, password):
@@ -62,3 +70,19 @@ def test_seed_demo_fills_a_believable_partly_done_year(demo_with_values):
     assert statuses == {"draft", "submitted", "returned", "approved"}
     previous = Period.objects.get(year=demo_with_values.period.year - 1)
     assert previous.locked and previous.official.category == "Utama"
+
+
+def test_seed_demo_places_the_34_kelurahan_under_their_kecamatan_with_kemendagri_codes(
+    framework,
+):
+    seed("--without-values")
+    seed("--without-values")
+    region = Region.objects.get(slug="balikpapan")
+    assert region.kemendagri_code == "64.71"
+    timur = Kecamatan.objects.get(region=region, code="BPP-TIMUR")
+    assert timur.kemendagri_code == "64.71.01"
+    assert Kelurahan.objects.filter(kecamatan__region=region).count() == 34
+    manggar = Kelurahan.objects.get(code="64.71.01.1001")
+    assert (manggar.name, manggar.kecamatan) == ("Manggar", timur)
+    for kecamatan in Kecamatan.objects.filter(region=region):
+        assert kecamatan.kelurahan.count() == kecamatan.kelurahan_count

@@ -1,0 +1,1 @@
+"""The places behind the numbers: facilities per kelurahan, certificates, the items they feed."""
