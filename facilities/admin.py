@@ -248,9 +248,6 @@ class FacilityAdmin(ServiceSavedAdmin):
             )
         obj.pk, obj.version = saved.pk, saved.version
 
-    def save_related(self, request, form, formsets, change):
-        pass  # certificates are changed on their own page, through the services
-
     # import and export of the register
 
     def may_manage(self, request):
