@@ -147,7 +147,7 @@ class CloseForm(BootstrapForm):
     """Close a place from a day on."""
 
     closed_on = forms.DateField(
-        label=_("Ditutup sejak"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Ditutup sejak"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     version = VersionField(required=False)
 
@@ -169,13 +169,13 @@ class CertificationForm(BootstrapForm):
     granted_on = forms.DateField(
         label=_("Ditetapkan pada"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Wajib bila sertifikat sudah ditetapkan."),
     )
     valid_until = forms.DateField(
         label=_("Berlaku sampai"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Sesuai sertifikat. Kosong: dihitung dari masa berlaku standar sejak penetapan."
         ),
