@@ -157,6 +157,8 @@ def test_a_disguised_file_is_refused_on_the_form(client, dlh_operator, place):
 def test_changing_a_certificate_at_its_version(client, dlh_operator, place):
     certification = grant(place, dlh_operator, upload=upload(PNG, "foto.png"))
     client.force_login(dlh_operator)
+    form = client.get(f"/register/certificates/{certification.pk}/").content.decode()
+    assert 'value="2025-03-01"' in form  # an ISO date, which a date input shows
     data = {
         "standard": certification.standard_id,
         "stage": "revoked",
