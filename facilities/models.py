@@ -229,3 +229,22 @@ class Certification(models.Model):
 
     def __str__(self):
         return f"{self.standard} {self.facility or self.kelurahan}"
+
+
+class RegisterImportConfirmation(models.Model):
+    """A confirmed admin import preview of the register: stored once, so it works only once."""
+
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("konfirmasi impor register")
+        verbose_name_plural = _("konfirmasi impor register")
+
+    def __str__(self):
+        return f"{self.region} {self.created_at:%Y-%m-%d %H:%M}"

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from clusters.models import Item
+from facilities.models import Certification, Facility
 from indicators import roles
 from indicators.models import Agency, Evidence, Period, Region, Submission
 from indicators.selectors.periods import current_period
@@ -130,3 +131,54 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
     else:
         period = current_period(region)
     return Scope(regions, region, periods, period)
+
+
+# ---- the register of places (facilities) ----------------------------------------------------
+# Places are entered by the operators of their supplying agency and managed by the verifiers of
+# their region: the same two answers as for submissions, and a 404 for everyone else.
+
+
+def facilities_visible_to(user):
+    """Places the user may read: own agencies', the region's for verifiers, all for admins."""
+    if user.is_superuser:
+        return Facility.objects.all()
+    if not user.is_authenticated:
+        return Facility.objects.none()
+    allowed = Q(pk__in=[])
+    if roles.is_operator(user):
+        allowed |= Q(agency__in=operator_agencies(user).values("pk"))
+    if roles.is_verifier(user):
+        allowed |= Q(region__in=roles.user_regions(user).values("pk"))
+    return Facility.objects.filter(allowed)
+
+
+def facility_for_operator(user, pk: int):
+    """A place of one of the operator's own agencies (to change it), or 404."""
+    return get_object_or_404(
+        Facility.objects.select_related(
+            "agency__region", "facility_type", "kelurahan__kecamatan"
+        ).filter(agency__in=operator_agencies(user).values("pk")),
+        pk=pk,
+    )
+
+
+def certification_for_operator(user, pk: int):
+    """A certificate of a place of the operator's own agencies, or 404."""
+    return get_object_or_404(
+        Certification.objects.select_related(
+            "facility__agency__region", "facility__facility_type", "standard"
+        ).filter(facility__agency__in=operator_agencies(user).values("pk")),
+        pk=pk,
+    )
+
+
+def certificate_for_user(user, pk: int):
+    """A certificate whose file the user may download, or 404: the place's agency operators,
+    the region's verifiers (designations of a kelurahan: the region's verifiers), superusers."""
+    found = Certification.objects.exclude(file="")
+    if not user.is_superuser:
+        allowed = Q(facility__in=facilities_visible_to(user).values("pk"))
+        if roles.is_verifier(user):
+            allowed |= Q(kelurahan__kecamatan__region__in=roles.user_regions(user).values("pk"))
+        found = found.filter(allowed)
+    return get_object_or_404(found, pk=pk)

@@ -1,6 +1,7 @@
 """Who may do what: the three groups, and the region a user acts for."""
 
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 
 from indicators.models import Region
 
@@ -27,6 +28,15 @@ VERIFIER_PERMISSIONS = [
     ("clusters", "view_indicator"),
     ("clusters", "view_item"),
     ("clusters", "view_evidencerequirement"),
+    # The register of places: verifiers manage the region's places and certificates.
+    ("facilities", "view_facilitytype"),
+    ("facilities", "view_standard"),
+    ("facilities", "view_facility"),
+    ("facilities", "add_facility"),
+    ("facilities", "change_facility"),
+    ("facilities", "view_certification"),
+    ("facilities", "add_certification"),
+    ("facilities", "change_certification"),
 ]
 
 
@@ -34,10 +44,10 @@ def roles_ensure_groups() -> dict[str, Group]:
     """Create the three groups with their permissions (idempotent)."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in (OPERATOR, GUGUS_TUGAS)}
     verifier, _ = Group.objects.get_or_create(name=VERIFIER)
-    perms = Permission.objects.filter(
-        content_type__app_label__in={app for app, _ in VERIFIER_PERMISSIONS},
-        codename__in={code for _, code in VERIFIER_PERMISSIONS},
-    )
+    wanted = Q()
+    for app, code in VERIFIER_PERMISSIONS:
+        wanted |= Q(content_type__app_label=app, codename=code)
+    perms = Permission.objects.filter(wanted)
     verifier.permissions.set(perms)
     groups[VERIFIER] = verifier
     return groups

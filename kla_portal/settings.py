@@ -140,6 +140,9 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 # ---- Evidence quotas (indicators/evidence.py `evidence_add`) ----------------------------------
 # Files one submission may carry, and bytes one agency may upload in one period (all its items
 # together): a runaway script or a careless operator cannot fill the disk or the bucket.
+# Certificates of the register that end within this many days are shown on the supplying
+# agency's home and the dashboard, and in the reminders.
+FACILITY_EXPIRY_ALERT_DAYS = env.int("FACILITY_EXPIRY_ALERT_DAYS", default=90)
 EVIDENCE_MAX_FILES_PER_SUBMISSION = env.int("EVIDENCE_MAX_FILES_PER_SUBMISSION", default=20)
 EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = env.int(
     "EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD", default=2 * 1024 * 1024 * 1024

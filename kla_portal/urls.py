@@ -1,4 +1,5 @@
-"""URL routes: accounts, the OPD workspace and dashboard (indicators), the admin, health."""
+"""URL routes: accounts, the OPD workspace and dashboard (indicators), the register of places
+(facilities), the admin, health."""
 
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -44,5 +45,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("facilities.urls")),
     path("", include("indicators.urls")),
 ]

@@ -90,24 +90,38 @@ class OfficialResult(models.Model):
 
 
 class ReminderLog(models.Model):
-    """A deadline reminder sent to an agency on a day, so a rerun that day sends nothing."""
+    """A reminder of one kind sent to an agency on a day, so a rerun that day sends nothing.
+
+    One per agency, kind and day: a deadline reminder and an expiring-certificates reminder of
+    the same day do not collide.
+    """
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("Tenggat pengisian")
+        CERTIFICATES = "certificates", _("Sertifikat register segera berakhir")
 
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(_("jenis"), max_length=20, choices=Kind.choices, default=Kind.DEADLINE)
     sent_on = models.DateField(_("tanggal kirim"))
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="reminders")
+    # Empty for a reminder of the register, which belongs to no evaluation year.
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="reminders", null=True, blank=True
+    )
     items = models.PositiveIntegerField(_("jumlah butir"), default=0)
     recipients = models.PositiveIntegerField(_("jumlah penerima"), default=0)
 
     class Meta:
         ordering = ["-sent_on", "agency"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "sent_on"], name="reminder_once_a_day"),
+            models.UniqueConstraint(
+                fields=["agency", "kind", "sent_on"], name="reminder_once_a_day_per_kind"
+            ),
         ]
-        verbose_name = _("pengingat tenggat")
-        verbose_name_plural = _("pengingat tenggat")
+        verbose_name = _("pengingat")
+        verbose_name_plural = _("pengingat")
 
     def __str__(self):
-        return f"{self.agency} {self.sent_on}"
+        return f"{self.agency} {self.kind} {self.sent_on}"
 
 
 class ImportConfirmation(models.Model):

@@ -3,7 +3,8 @@
 The dump is Django's `dumpdata` (natural keys for users, groups and permissions), so one backup
 restores on SQLite and PostgreSQL alike. Content types, permissions, sessions and django-axes
 logs are left out: `migrate` recreates the first two, and the others are short-lived.
-Evidence files are read and written through the `evidence` storage, so S3 works the same.
+Evidence files and the register's certificate files are read and written through the
+`evidence` storage, so S3 works the same.
 
 A backup is a folder `kla-backup-YYYYMMDD-HHMMSS/` (or the same as `.tar.gz`) holding
 `database.json`, `files/<storage name>` and `manifest.json` with a SHA-256 of every part.
@@ -27,6 +28,7 @@ from django.db import connection, transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
+from facilities.models import Certification
 from indicators.models import Evidence, evidence_storage
 
 FORMAT = 1
@@ -66,6 +68,14 @@ def _backed_up_models():
     ]
 
 
+def stored_file_names() -> set[str]:
+    """Every file the database points to in the evidence storage: evidence and the register's
+    certificates (both live there, under the same download rules)."""
+    return set(Evidence.objects.exclude(file="").values_list("file", flat=True)) | set(
+        Certification.objects.exclude(file="").values_list("file", flat=True)
+    )
+
+
 def _safe_name(name: str) -> PurePosixPath:
     """A storage name as a relative path that cannot climb out of the backup folder."""
     path = PurePosixPath(name)
@@ -96,7 +106,7 @@ def backup_create(*, output: Path, archive: bool = False) -> BackupReport:
                 output=str(folder / DATABASE),
                 verbosity=0,
             )
-            names = sorted(set(Evidence.objects.exclude(file="").values_list("file", flat=True)))
+            names = sorted(stored_file_names())
         files, missing = _copy_out(names, folder / FILES)
         manifest = {
             "format": FORMAT,

@@ -67,8 +67,14 @@ class ImportRejected(Exception):
 # ---- reading ---------------------------------------------------------------------------------
 
 
-def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
-    """Rows of a CSV or XLSX file as dicts of trimmed text keyed by the header's columns."""
+def read_table(
+    content: bytes, filename: str, header_names: tuple[str, ...] = HEADER
+) -> list[dict[str, str]]:
+    """Rows of a CSV or XLSX file as dicts of trimmed text keyed by the header's columns.
+
+    The header must hold exactly `header_names` (any order); the register's import
+    (facilities.importing) reads its own header through the same limits and checks.
+    """
     suffix = Path(filename).suffix.lower()
     if suffix == ".xlsx" or content[:4] == b"PK\x03\x04":
         table = _xlsx_rows(content)
@@ -88,8 +94,8 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
     if not table:
         raise ImportRejected([RowError(1, None, _("berkas kosong: baris judul tidak ditemukan"))])
     header = [str(cell or "").strip().lower() for cell in table[0]]
-    missing = [c for c in HEADER if c not in header]
-    extra = [c for c in header if c and c not in HEADER]
+    missing = [c for c in header_names if c not in header]
+    extra = [c for c in header if c and c not in header_names]
     if missing or extra:
         parts = []
         if missing:
@@ -98,7 +104,7 @@ def read_table(content: bytes, filename: str) -> list[dict[str, str]]:
             parts.append(_("kolom tidak dikenal: %(columns)s") % {"columns": ", ".join(extra)})
         message = _("%(problems)s (judul harus %(header)s)") % {
             "problems": "; ".join(parts),
-            "header": ",".join(HEADER),
+            "header": ",".join(header_names),
         }
         raise ImportRejected([RowError(1, None, message)])
     if len(table) - 1 > MAX_ROWS:

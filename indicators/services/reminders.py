@@ -1,4 +1,5 @@
-"""Deadline reminders: each agency hears, once a day, which of its items still need work."""
+"""Reminders: each agency hears, once a day, which of its items still need work, and, once a
+day as a reminder of its own kind, which certificates of its places in the register end soon."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from facilities.expiry import alert_days, expiring_certifications
 from indicators.models import Agency, Evidence, Period, Region, ReminderLog, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.periods import current_period
@@ -26,6 +28,10 @@ class ReminderReport:
     sent: list[str] = field(default_factory=list)  # agency codes emailed now
     already_sent: list[str] = field(default_factory=list)  # emailed earlier today
     without_recipients: list[str] = field(default_factory=list)  # work due, nobody to tell
+    # The same three for the register's expiring certificates (ReminderLog.Kind.CERTIFICATES).
+    certificates_sent: list[str] = field(default_factory=list)
+    certificates_already_sent: list[str] = field(default_factory=list)
+    certificates_without_recipients: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -49,10 +55,12 @@ def due_items(period: Period) -> dict[int, list[DueItem]]:
 def reminders_send(
     *, days: int = 7, region: Region | None = None, today: datetime.date | None = None
 ) -> ReminderReport:
-    """Email every agency whose open period closes within `days` the items it still owes."""
+    """Email every agency whose open period closes within `days` the items it still owes, and
+    every agency whose register certificates end within FACILITY_EXPIRY_ALERT_DAYS those."""
     today = today or timezone.localdate()
     report = ReminderReport()
     regions = [region] if region else Region.objects.order_by("slug")
+    certificates_send(regions=regions, today=today, report=report)
     for each in regions:
         period = current_period(each)
         if period is None or not period.is_open_for_entry(today):
@@ -205,4 +213,79 @@ def _body(agency, period, items, today, documents=()) -> str:
         ]
         lines += [f"- {d.item_code}: {d.name} ({d.valid_until:%d-%m-%Y})" for d in documents]
     lines += ["", _("Silakan masuk ke Portal KLA untuk melengkapinya."), "", "DP3AKB"]
+    return "\n".join(lines)
+
+
+def certificates_send(*, regions, today: datetime.date, report: ReminderReport) -> None:
+    """One email per agency and day listing its places' certificates that end soon."""
+    by_agency: dict[int, list] = {}
+    for certification in expiring_certifications(regions=regions, today=today).filter(
+        facility__isnull=False
+    ):
+        by_agency.setdefault(certification.facility.agency_id, []).append(certification)
+    agencies = Agency.objects.filter(pk__in=by_agency).prefetch_related("members").order_by("code")
+    for agency in agencies:
+        recipients = sorted(
+            {user.email for user in agency.members.all() if user.is_active and user.email}
+        )
+        if not recipients:
+            report.certificates_without_recipients.append(agency.code)
+            continue
+        certifications = by_agency[agency.pk]
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(
+                    agency=agency,
+                    kind=ReminderLog.Kind.CERTIFICATES,
+                    sent_on=today,
+                    items=len(certifications),
+                    recipients=len(recipients),
+                )
+                with translation.override("id"):
+                    subject = _(
+                        "[Portal KLA] %(agency)s: %(count)s sertifikat fasilitas segera berakhir"
+                    ) % {"agency": agency, "count": len(certifications)}
+                    body = _certificates_body(agency, certifications)
+                send_mail(
+                    subject=subject,
+                    message=body,
+                    from_email=settings.DEFAULT_FROM_EMAIL,
+                    recipient_list=recipients,
+                )
+        except IntegrityError:  # the unique (agency, kind, day) row: reminded today already
+            report.certificates_already_sent.append(agency.code)
+            continue
+        report.certificates_sent.append(agency.code)
+        logger.info(
+            "certificate reminder sent agency=%s certificates=%s recipients=%s",
+            agency.code,
+            len(certifications),
+            len(recipients),
+            extra={
+                "event": "reminder",
+                "kind": ReminderLog.Kind.CERTIFICATES,
+                "agency": agency.code,
+                "items": len(certifications),
+                "recipients": len(recipients),
+            },
+        )
+
+
+def _certificates_body(agency, certifications) -> str:
+    lines = [
+        _("Yth. operator %(agency)s,") % {"agency": agency.name},
+        "",
+        _(
+            "Sertifikat berikut di register fasilitas berakhir dalam %(days)s hari ke depan. "
+            "Ajukan perpanjangan atau penilaian ulang, lalu perbarui datanya di Portal KLA:"
+        )
+        % {"days": alert_days()},
+        "",
+    ]
+    lines += [
+        f"- {c.standard.code} {c.facility.name} ({c.facility.kelurahan}): "
+        + _("berlaku sampai %(date)s") % {"date": f"{c.valid_until:%d-%m-%Y}"}
+        for c in certifications
+    ]
+    lines += ["", "DP3AKB"]
     return "\n".join(lines)

@@ -5,6 +5,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from facilities.expiry import alert_days, expiring_certifications
 from indicators.access import dashboard_scope
 from indicators.exports.dashboard_xlsx import dashboard_xlsx
 from indicators.selectors.dashboard import dashboard_data
@@ -23,7 +24,12 @@ def _scope(request):
 def dashboard(request):
     """Where the region stands, how sure it is, what is missing, who must act, the way up."""
     scope = _scope(request)
-    context = {"scope": scope, "data": dashboard_data(scope.period)}
+    context = {
+        "scope": scope,
+        "data": dashboard_data(scope.period),
+        "expiring": list(expiring_certifications(regions=[scope.region])),
+        "alert_days": alert_days(),
+    }
     return render(request, "indicators/dashboard.html", context)
 
 

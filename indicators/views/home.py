@@ -3,6 +3,8 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from facilities.expiry import alert_days, expiring_certifications
+from facilities.models import FacilityType
 from indicators import access, roles
 from indicators.selectors import readiness_views, workspace
 from indicators.selectors.periods import current_period
@@ -31,5 +33,11 @@ def home(request):
         "readiness": readiness_views.workspace_readiness(items, only) if items else None,
         "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
         "notices": workspace.notices_for(agencies, period) if period else [],
+        # The register, for agencies that supply places of some type (and their alerts).
+        "supplies_register": any(
+            agency.code.upper() in t.agency_codes for t in FacilityType.objects.all()
+        ),
+        "expiring": list(expiring_certifications(agencies=[agency])),
+        "alert_days": alert_days(),
     }
     return render(request, "indicators/home.html", context)

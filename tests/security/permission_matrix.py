@@ -40,6 +40,9 @@ STAFF_NOT_ALLOWED = row(LOGIN, LOGIN, LOGIN, NOT_ALLOWED, NOT_ALLOWED, LOGIN, NO
 REGION_CHANGE = row(LOGIN, LOGIN, LOGIN, OK, REDIRECT, LOGIN, OK)
 REGION_HISTORY = row(LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK)
 DASHBOARD = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
+# The register's portal pages: any operator for their own agency, a 404 for everyone else.
+OPERATORS = row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+OWN_AGENCY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 
 
 def admin_model(
@@ -93,7 +96,7 @@ MATRIX = {
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": STAFF_NOT_FOUND,  # no public URL
-    "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": STAFF,
+    "admin/^(?P<app_label>auth|axes|clusters|indicators|facilities)/$": STAFF,
     "admin/(?P<url>.*)$": STAFF_NOT_FOUND,
     **admin_model(
         "admin/auth/group/",
@@ -143,6 +146,17 @@ MATRIX = {
     **region_model("period"),
     **region_model("assignment"),
     **region_model("officialresult", add=STAFF),
+    # the register of places: verifiers manage their region's, the reference only superusers
+    "admin/facilities/facility/import/": STAFF,
+    "admin/facilities/facility/export/": STAFF,
+    **admin_model("admin/facilities/facilitytype/"),
+    **admin_model("admin/facilities/standard/"),
+    **admin_model(
+        "admin/facilities/facility/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+    ),
+    **admin_model(
+        "admin/facilities/certification/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+    ),
     # the portal itself
     "healthz": PUBLIC,
     "i18n/setlang/": row(*[REDIRECT] * 7),
@@ -151,6 +165,18 @@ MATRIX = {
     "evidence/<int:pk>/": row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     "evidence/<int:pk>/remove/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     "evidence/<int:pk>/document/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    # the register in the portal: its agency's operators (the sample is a Dinkes puskesmas)
+    "register/": OPERATORS,
+    "register/export/": OPERATORS,
+    "register/add/": OPERATORS,
+    "register/<int:pk>/": OWN_AGENCY,
+    "register/<int:pk>/close/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    "register/<int:pk>/certificates/add/": OWN_AGENCY,
+    "register/certificates/<int:pk>/": OWN_AGENCY,
+    # the certificate file: as evidence, its agency's operators and its region's verifiers
+    "register/certificates/<int:pk>/file/": row(
+        LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK
+    ),  # fmt: skip
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
@@ -165,6 +191,14 @@ POST_MATRIX = {
     "admin/indicators/submission/<int:pk>/review/": row(
         LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT
     ),
+    # The register: an incomplete form changes nothing (400), a close without a day is refused
+    # with a message (redirect); for anyone but the agency's operators, a 404.
+    "register/add/": row(LOGIN, BAD, BAD, *[NOT_FOUND] * 4),
+    "register/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "register/<int:pk>/close/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
+    "register/<int:pk>/certificates/add/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "register/certificates/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "admin/facilities/facility/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     # Audit history is read only: simple_history would save a posted record page as a revert.
     "admin/clusters/framework/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     "admin/indicators/submission/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,

@@ -236,7 +236,7 @@ def test_every_query_parameter_of_portal_pages_and_exports_takes_hostile_values(
 def test_every_query_parameter_read_by_the_code_is_fuzzed():
     root = Path(__file__).resolve().parents[2]
     read = set()
-    for folder in ("indicators", "kla_portal", "clusters"):
+    for folder in ("indicators", "kla_portal", "clusters", "facilities"):
         for path in (root / folder).rglob("*.py"):
             text = path.read_text()
             read |= set(re.findall(r"request\.GET(?:\.get\(|\[)\"(\w+)\"", text))

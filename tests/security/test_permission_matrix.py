@@ -8,20 +8,25 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
+from facilities.models import Certification, Facility, FacilityType, Standard
+from facilities.services import certification_save, facility_save, reference_load
 from indicators.models import (
     Agency,
     Assignment,
     Evidence,
+    Kelurahan,
     OfficialResult,
     Period,
     Region,
     Submission,
 )
+from tests.conftest import PDF
 from tests.security.permission_matrix import (
     KNOWN_HOLES,
     MATRIX,
@@ -86,6 +91,30 @@ def samples(demo_with_values):
     log = AccessLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     item = submission.item
+    reference_load()
+    facility = facility_save(
+        region=period.region,
+        values={
+            "facility_type": FacilityType.objects.get(code="PUSKESMAS"),
+            "name": "Puskesmas Klandasan Ilir",
+            "kelurahan": Kelurahan.objects.order_by("code").first(),
+            "agency": Agency.objects.get(code="DINKES", region=period.region),
+            "level": "",
+        },
+        actor=operator,
+    )
+    certification = certification_save(
+        values={
+            "standard": Standard.objects.get(code="PRAP"),
+            "stage": "granted",
+            "granted_on": period.opens_on,
+            "valid_until": None,
+            "certificate_number": "PRAP/1",
+        },
+        actor=operator,
+        facility=facility,
+        upload=SimpleUploadedFile("prap.pdf", PDF),
+    )
     objects = {
         "auth.group": Group.objects.get(name="OPD Operator"),
         "auth.user": operator,
@@ -105,6 +134,10 @@ def samples(demo_with_values):
         "indicators.period": period,
         "indicators.assignment": Assignment.objects.get(agency__code="DINKES", item=item),
         "indicators.officialresult": OfficialResult.objects.get(period__year=period.year - 1),
+        "facilities.facilitytype": facility.facility_type,
+        "facilities.standard": certification.standard,
+        "facilities.facility": facility,
+        "facilities.certification": certification,
     }
     for obj in objects.values():
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
@@ -120,7 +153,14 @@ def samples(demo_with_values):
         ),
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
-        "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": "/admin/indicators/",
+        "admin/^(?P<app_label>auth|axes|clusters|indicators|facilities)/$": "/admin/indicators/",
+        "register/<int:pk>/": f"/register/{facility.pk}/",
+        "register/<int:pk>/close/": f"/register/{facility.pk}/close/",
+        "register/<int:pk>/certificates/add/": f"/register/{facility.pk}/certificates/add/",
+        "register/certificates/<int:pk>/": f"/register/certificates/{certification.pk}/",
+        "register/certificates/<int:pk>/file/": (
+            f"/register/certificates/{certification.pk}/file/"
+        ),
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/clusters/framework/<int:pk>/copy/": (
             f"/admin/clusters/framework/{period.framework_id}/copy/"
@@ -195,12 +235,18 @@ def test_every_url_answers_each_kind_of_visitor_as_the_matrix_says(clients, samp
 
 def test_posts_change_nothing_for_those_who_may_not_make_them(clients, samples):
     submission = samples["submission"]
+    register = samples["objects"]["facilities.facility"]
     before = (submission.status, submission.version, Evidence.objects.count())
+    places = list(Facility.objects.values_list("pk", "version", "active"))
+    certificates = list(Certification.objects.values_list("pk", "version"))
     # A stale version: even an allowed reviewer's post is refused as a conflict.
     data = {"review": "approve", "version": str(submission.version + 1000)}
     check(walk(POST_MATRIX, clients, samples, method="post", data=data), "POST")
     submission.refresh_from_db()
     assert (submission.status, submission.version, Evidence.objects.count()) == before
+    assert list(Facility.objects.values_list("pk", "version", "active")) == places
+    assert list(Certification.objects.values_list("pk", "version")) == certificates
+    assert register.pk in dict((pk, v) for pk, v, _ in places)
 
 
 def test_history_record_page_never_reverts_an_item(client, superuser):

@@ -104,6 +104,10 @@ PORTAL_PARAMETERS = {
     "admin/indicators/submission/recap/": ("period", "format"),
     "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),
     "admin/indicators/submission/import/": ("period",),
+    "register/": ("agency",),
+    "register/add/": ("agency",),
+    "register/export/": ("agency", "format"),
+    "admin/facilities/facility/export/": ("region", "format"),
 }
 
 

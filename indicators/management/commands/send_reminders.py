@@ -9,8 +9,9 @@ from indicators.services.reminders import reminders_send
 class Command(BaseCommand):
     help = (
         "Kirim email pengingat ke setiap OPD yang masih punya butir belum diisi atau "
-        "dikembalikan bila batas pengisian tinggal N hari. Aman dijalankan berulang: "
-        "satu email per OPD per hari."
+        "dikembalikan bila batas pengisian tinggal N hari, dan ke setiap OPD yang sertifikat "
+        "fasilitasnya di register segera berakhir (FACILITY_EXPIRY_ALERT_DAYS). Aman "
+        "dijalankan berulang: satu email per OPD, jenis pengingat dan hari."
     )
 
     def add_arguments(self, parser):
@@ -32,4 +33,8 @@ class Command(BaseCommand):
             + f"\nSudah dikirim hari ini: {len(report.already_sent)}"
             + f"\nTanpa alamat email: {len(report.without_recipients)}"
             + (f" ({' '.join(report.without_recipients)})" if report.without_recipients else "")
+            + "\nSertifikat segera berakhir: "
+            + f"{len(report.certificates_sent)} OPD {' '.join(report.certificates_sent)}".rstrip()
+            + f", sudah dikirim hari ini: {len(report.certificates_already_sent)}"
+            + f", tanpa alamat email: {len(report.certificates_without_recipients)}"
         )
