@@ -5,9 +5,11 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from facilities.feeds import feed_rules
 from facilities.models import FacilityType, Standard
@@ -75,3 +77,24 @@ def certification_valid_until(
     if granted_on and standard.validity_months:
         return add_months(granted_on, standard.validity_months) - datetime.timedelta(days=1)
     return None
+
+
+def register_take_record(*, submission, measured, actor) -> None:
+    """Remember what a taken answer was computed from (`selectors.take_state` compares)."""
+    from facilities.models import RegisterTake
+
+    answer = {
+        name: (str(value) if isinstance(value, Decimal) else value)
+        for name, value in measured.answer.items()
+    }
+    RegisterTake.objects.update_or_create(
+        submission=submission,
+        defaults={
+            "reference_date": measured.reference_date,
+            "fingerprint": measured.fingerprint,
+            "answer": answer,
+            "places": len(measured.entries),
+            "taken_at": timezone.now(),
+            "taken_by": actor,
+        },
+    )
