@@ -148,6 +148,14 @@ class Measured:
         return Fraction(self.numerator)
 
     @property
+    def listed(self) -> int:
+        """How many places the register lists behind the value: for a share of places all the
+        places of the type (the list shows which hold the standard), else the entries."""
+        if self.measure == "share":
+            return self.denominator or 0
+        return len(self.entries)
+
+    @property
     def printed(self) -> float | None:
         """The value as `kla_score` prints an item's value (rounded half up to 2 places)."""
         value = self.value

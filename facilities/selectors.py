@@ -341,7 +341,7 @@ def register_documents(rows, requirements: dict, periods: dict | None = None) ->
         )
         measured = register.measure(source, places)
         for requirement in requirements.get(item_id, []):
-            if requirement.doc_type == "data" and measured.entries:
+            if requirement.doc_type == "data" and measured.listed:
                 found.append((pk, requirement.id, register.reference_date, None))
             elif requirement.doc_type == "sertifikat":
                 found += [

@@ -93,7 +93,7 @@ def register_take_record(*, submission, measured, actor) -> None:
             "reference_date": measured.reference_date,
             "fingerprint": measured.fingerprint,
             "answer": answer,
-            "places": len(measured.entries),
+            "places": measured.listed,
             "taken_at": timezone.now(),
             "taken_by": actor,
         },

@@ -156,6 +156,11 @@ class ItemPage:
     register_sentence: str = ""
     register_state: str | None = None
 
+    @property
+    def register_listed(self) -> bool:
+        """The answer was taken from the register, with places behind it, and still holds."""
+        return self.register_state == "current" and bool(self.register.listed)
+
 
 def item_page(agency: Agency, period: Period, item: Item, submission: Submission) -> ItemPage:
     """What the item page shows beside the form, in three queries (and the register's: three

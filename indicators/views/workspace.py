@@ -35,7 +35,8 @@ def item_detail(request, code):
         request.FILES or None,
         item=item,
         submission=submission,
-        has_evidence=bool(page.evidence),
+        # The register's listing behind a taken value is the item's data evidence too.
+        has_evidence=bool(page.evidence) or page.register_listed,
         requirements=checklist.requirements,
     )
     conflict = False
