@@ -348,3 +348,183 @@ def register_documents(rows, requirements: dict, periods: dict | None = None) ->
                     (pk, requirement.id, h.granted_on, h.valid_until) for h in measured.holdings
                 ]
     return found
+
+
+# ---- the coverage page -----------------------------------------------------------------------
+
+EXPIRING_DAYS = 90
+
+
+@dataclass
+class AreaCoverage:
+    """One kecamatan or kelurahan: places per type, certificates held and expiring, gaps."""
+
+    id: int
+    name: str
+    places: dict  # type code -> count of open places
+    held: dict  # standard code -> certificates held
+    expiring: dict  # standard code -> of those, lapsing within EXPIRING_DAYS
+    gaps: list  # labels of the targets it misses
+    kelurahan: list = None  # for a kecamatan, its kelurahan
+    met: int = 0
+    targets: int = 0
+    type_cells: list = None  # places per shown type, in the columns' order
+    standard_cells: list = None  # (held, expiring) per shown standard
+
+    @property
+    def share_met(self) -> int:
+        return round(100 * self.met / self.targets) if self.targets else 100
+
+
+@dataclass
+class Coverage:
+    region: object
+    day: datetime.date
+    types: list  # (code, name) of the types shown
+    standards: list  # (code, name)
+    kecamatan: list[AreaCoverage]
+    targets: list  # (target, met, of, missing)
+    expiring: list  # (place or kelurahan name, standard, valid_until)
+
+    @property
+    def gaps(self) -> int:
+        return sum(row[3] for row in self.targets)
+
+    @property
+    def columns(self) -> int:
+        return len(self.types) + len(self.standards) + 2
+
+
+def _count(rows, key):
+    found: dict = {}
+    for row in rows:
+        found[key(row)] = found.get(key(row), 0) + 1
+    return found
+
+
+def coverage(region, day: datetime.date) -> Coverage:
+    """Which types and standards each kecamatan and kelurahan has on `day`, which lapse within
+    EXPIRING_DAYS, and the gaps against the city's targets; in seven queries at any size."""
+    from facilities.targets import city_targets
+
+    register = register_on(region.pk, day)
+    types = list(FacilityType.objects.order_by("code").values_list("code", "name"))
+    standards = list(Standard.objects.order_by("code").values_list("code", "name"))
+    soon = day + datetime.timedelta(days=EXPIRING_DAYS)
+    place_of = {p.id: p for p in register.places}
+    area_of = {a.id: a for a in register.areas}
+
+    def where(h):  # the kelurahan a certificate is in
+        return place_of[h.facility_id].kelurahan_id if h.facility_id else h.kelurahan_id
+
+    holdings = [h for h in register.holdings if where(h) in area_of]
+    lapsing = [h for h in holdings if h.valid_until is not None and h.valid_until <= soon]
+    targets = city_targets()
+    kecamatan: dict[int, AreaCoverage] = {}
+    for area in register.areas:
+        kecamatan.setdefault(
+            area.kecamatan_id, AreaCoverage(area.kecamatan_id, area.kecamatan, {}, {}, {}, [], [])
+        )
+        mine = [p for p in register.places if p.kelurahan_id == area.id]
+        held = [h for h in holdings if where(h) == area.id]
+        row = AreaCoverage(
+            area.id,
+            area.name,
+            _count(mine, lambda p: p.type_code),
+            _count(held, lambda h: h.standard),
+            _count([h for h in lapsing if where(h) == area.id], lambda h: h.standard),
+            [],
+        )
+        for target in targets:
+            if target.per != "kelurahan":
+                continue
+            row.targets += 1
+            if any(
+                p.type_code == target.type_code and (not target.level or p.level == target.level)
+                for p in mine
+            ):
+                row.met += 1
+            else:
+                row.gaps.append(target.label)
+        kecamatan[area.kecamatan_id].kelurahan.append(row)
+    for k in kecamatan.values():
+        for child in k.kelurahan:
+            for field_name in ("places", "held", "expiring"):
+                total = getattr(k, field_name)
+                for code, n in getattr(child, field_name).items():
+                    total[code] = total.get(code, 0) + n
+        for target in targets:
+            k.targets += 1
+            if target.per == "kecamatan":
+                ok = any(
+                    p.type_code == target.type_code
+                    and (not target.level or p.level == target.level)
+                    and area_of[p.kelurahan_id].kecamatan_id == k.id
+                    for p in register.places
+                )
+            else:
+                ok = all(target.label not in child.gaps for child in k.kelurahan)
+            if ok:
+                k.met += 1
+            else:
+                k.gaps.append(target.label)
+    rows = sorted(kecamatan.values(), key=lambda k: k.name)
+    summary = []
+    for target in targets:
+        if target.per == "kecamatan":
+            met = sum(1 for k in rows if target.label not in k.gaps)
+            summary.append((target, met, len(rows), len(rows) - met))
+        else:
+            children = [c for k in rows for c in k.kelurahan]
+            met = sum(1 for c in children if target.label not in c.gaps)
+            summary.append((target, met, len(children), len(children) - met))
+    expiring = sorted(
+        (
+            (
+                place_of[h.facility_id].name if h.facility_id else area_of[h.kelurahan_id].name,
+                area_of[where(h)].name,
+                h.standard,
+                h.valid_until,
+            )
+            for h in lapsing
+        ),
+        key=lambda row: (row[3], row[0]),
+    )
+    used = {code for k in rows for code in k.places} | {t.type_code for t in targets}
+    held = {code for k in rows for code in k.held}
+    types = [(c, n) for c, n in types if c in used]
+    standards = [(c, n) for c, n in standards if c in held]
+    for area in [*rows, *(c for k in rows for c in k.kelurahan)]:
+        area.type_cells = [area.places.get(c, 0) for c, _n in types]
+        area.standard_cells = [
+            (area.held.get(c, 0), area.expiring.get(c, 0)) for c, _n in standards
+        ]
+    return Coverage(region, day, types, standards, rows, summary, expiring)
+
+
+@dataclass
+class GridCell:
+    x: int
+    y: int
+    area: AreaCoverage
+    tone: str  # "full", "part" or "none": how many targets it meets
+
+
+GRID_COLUMNS, CELL_W, CELL_H = 3, 220, 120
+
+
+def coverage_grid(data: Coverage) -> dict:
+    """A simple drawn map: the kecamatan as cells of a grid, toned by the targets they meet."""
+    cells = []
+    for index, area in enumerate(data.kecamatan):
+        row, column = divmod(index, GRID_COLUMNS)
+        tone = "full" if not area.gaps else ("none" if area.met == 0 else "part")
+        cells.append(GridCell(column * CELL_W, row * CELL_H, area, tone))
+    rows = (len(cells) + GRID_COLUMNS - 1) // GRID_COLUMNS
+    return {
+        "cells": cells,
+        "width": GRID_COLUMNS * CELL_W,
+        "height": max(rows, 1) * CELL_H,
+        "cell_w": CELL_W - 8,
+        "cell_h": CELL_H - 8,
+    }

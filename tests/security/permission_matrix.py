@@ -154,6 +154,9 @@ MATRIX = {
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
+    # the register of facilities: the coverage page and its export, scoped like the dashboard
+    "fasilitas/cakupan/": DASHBOARD,
+    "fasilitas/cakupan/export.xlsx": DASHBOARD,
 }
 
 # State-changing requests, posted with a stale version so that even an allowed post changes

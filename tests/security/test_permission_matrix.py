@@ -134,6 +134,8 @@ def samples(demo_with_values):
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",
         "dashboard/": f"/dashboard/{query}",
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
+        "fasilitas/cakupan/": f"/fasilitas/cakupan/{query}",
+        "fasilitas/cakupan/export.xlsx": f"/fasilitas/cakupan/export.xlsx{query}",
     }
     return {"objects": objects, "explicit": explicit, "submission": submission}
 

@@ -100,6 +100,8 @@ PORTAL_PARAMETERS = {
     "items/<str:code>/": ("agency",),
     "dashboard/": ("region", "period"),
     "dashboard/export.xlsx": ("region", "period"),
+    "fasilitas/cakupan/": ("region", "period"),
+    "fasilitas/cakupan/export.xlsx": ("region", "period"),
     "accounts/login/": ("next",),
     "admin/indicators/submission/recap/": ("period", "format"),
     "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),
