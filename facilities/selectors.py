@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters.models import Item
 from clusters.scoring import round_half_up
@@ -353,6 +354,16 @@ def register_documents(rows, requirements: dict, periods: dict | None = None) ->
 # ---- the coverage page -----------------------------------------------------------------------
 
 EXPIRING_DAYS = 90
+SHORT_LABELS = {
+    "FORUM_ANAK": gettext_lazy("Forum Anak"),
+    "INFO_ANAK": gettext_lazy("Info anak"),
+    "PUSKESMAS": gettext_lazy("Puskesmas"),
+    "RUANG_BERMAIN": gettext_lazy("Taman"),
+    "RUANG_LAKTASI": gettext_lazy("R. laktasi"),
+    "RUMAH_IBADAH": gettext_lazy("R. ibadah"),
+    "SEKOLAH": gettext_lazy("Sekolah"),
+    "UPTD_PPA": gettext_lazy("UPTD PPA"),
+}
 
 
 @dataclass
@@ -389,6 +400,11 @@ class Coverage:
     @property
     def gaps(self) -> int:
         return sum(row[3] for row in self.targets)
+
+    @property
+    def type_headers(self) -> list:
+        """(code, name, short label) of the shown types, for narrow column headers."""
+        return [(code, name, SHORT_LABELS.get(code, code)) for code, name in self.types]
 
     @property
     def columns(self) -> int:

@@ -65,7 +65,7 @@ def package_directory(version: str = VERSION, cache: Path | None = None) -> Path
     if npm is None:
         raise AreasError("npm tidak ditemukan: pasang Node.js, atau berikan --source DIREKTORI.")
     cache.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 - npm from PATH, a checked version, no shell
         [npm, "pack", f"{PACKAGE}@{version}", "--pack-destination", str(cache), "--silent"],
         cwd=cache,
         capture_output=True,
