@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from facilities import importing, services
-from facilities.exports import register_file
+from facilities.exports.register import register_file
 from facilities.models import Certification, Facility, FacilityType, Standard
 from indicators import roles, uploads
 from indicators.admin.scoping import (

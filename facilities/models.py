@@ -248,3 +248,34 @@ class RegisterImportConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.region} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class RegisterTake(models.Model):
+    """An answer taken from the register: what it was computed from, to see when it drifts.
+
+    The fingerprint covers every place, certificate and total behind the value on the period's
+    reference date (`measures.Measured.fingerprint`); a different one now means the register
+    changed after the value was taken, and the submission is shown as out of date.
+    """
+
+    submission = models.OneToOneField(
+        "indicators.Submission",
+        on_delete=models.CASCADE,
+        related_name="register_take",
+        verbose_name=_("isian"),
+    )
+    reference_date = models.DateField(_("tanggal acuan"))
+    fingerprint = models.CharField(_("sidik register"), max_length=64)
+    answer = models.JSONField(_("nilai yang diambil"), default=dict)
+    places = models.PositiveIntegerField(_("jumlah tempat"), default=0)
+    taken_at = models.DateTimeField(_("diambil pada"), default=timezone.now)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("nilai dari register")
+        verbose_name_plural = _("nilai dari register")
+
+    def __str__(self):
+        return f"{self.submission_id} {self.reference_date}"

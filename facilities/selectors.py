@@ -1,12 +1,23 @@
-"""Reads of the register: which certificates hold on a day."""
+"""Reads of the register: which certificates hold on a day, which places are open, and the
+value of every item the register feeds (`measures.py` counts; this module loads)."""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from facilities.models import Certification
+from clusters.models import Item
+from clusters.scoring import round_half_up
+from facilities import measures
+from facilities.feeds import feed_rules
+from facilities.models import Certification, Facility, FacilityType, Standard
+from indicators.answers import format_number
+from indicators.models import Assignment, Kecamatan, Kelurahan
 
 
 def holding_on(day: datetime.date, prefix: str = "") -> Q:
@@ -20,3 +31,516 @@ def holding_on(day: datetime.date, prefix: str = "") -> Q:
             f"{prefix}granted_on__lte": day,
         }
     ) & (Q(**{f"{prefix}valid_until__isnull": True}) | Q(**{f"{prefix}valid_until__gte": day}))
+
+
+# ---- the items the register feeds ------------------------------------------------------------
+
+
+def open_on(day: datetime.date, prefix: str = "") -> Q:
+    """Places open on `day`: not closed on or before it, and not closed without a date.
+
+    A place marked inactive with a closing date after `day` was still open on it.
+    """
+    closed_by_then = Q(**{f"{prefix}closed_on__lte": day})
+    closed_undated = Q(**{f"{prefix}active": False, f"{prefix}closed_on__isnull": True})
+    return ~closed_by_then & ~closed_undated
+
+
+def feed_sources() -> list[measures.Source]:
+    """Every rule of the reference data with its subject, in two queries."""
+    sources = []
+    for code, name, feeds in (
+        FacilityType.objects.exclude(feeds="").order_by("code").values_list("code", "name", "feeds")
+    ):
+        for rule in feed_rules(feeds):
+            sources.append(
+                measures.Source(rule.item_code, rule.measure, rule.level, code, "", name)
+            )
+    for code, type_code, feeds in (
+        Standard.objects.exclude(feeds="")
+        .order_by("code")
+        .values_list("code", "facility_type__code", "feeds")
+    ):
+        for rule in feed_rules(feeds):
+            sources.append(
+                measures.Source(
+                    rule.item_code, rule.measure, rule.level, type_code or "", code, code
+                )
+            )
+    return sources
+
+
+@dataclass
+class Register:
+    """A region's register on a date, as plain values: open places, held certificates, areas."""
+
+    region_id: int
+    reference_date: datetime.date
+    places: list[measures.Place]
+    holdings: list[measures.Holding]
+    areas: list[measures.Area]
+    kecamatan_count: int
+
+    def measure(self, source: measures.Source, places=None) -> measures.Measured:
+        return measures.measure(
+            source,
+            self.reference_date,
+            self.places if places is None else places,
+            self.holdings,
+            self.areas,
+            self.kecamatan_count,
+        )
+
+
+def register_on(region_id: int, day: datetime.date) -> Register:
+    """The region's register on `day`, in four queries whatever its size."""
+    places = [
+        measures.Place(*row)
+        for row in Facility.objects.filter(open_on(day), region_id=region_id)
+        .order_by()
+        .values_list(
+            "pk",
+            "name",
+            "facility_type__code",
+            "level",
+            "agency_id",
+            "agency__code",
+            "kelurahan_id",
+            "kelurahan__name",
+            "kelurahan__kecamatan_id",
+            "kelurahan__kecamatan__name",
+        )
+    ]
+    open_ids = {p.id for p in places}
+    holdings = [
+        measures.Holding(*row)
+        for row in Certification.objects.filter(holding_on(day))
+        .filter(Q(facility__region_id=region_id) | Q(kelurahan__kecamatan__region_id=region_id))
+        .order_by()
+        .values_list(
+            "pk",
+            "standard__code",
+            "facility_id",
+            "kelurahan_id",
+            "certificate_number",
+            "granted_on",
+            "valid_until",
+        )
+        if row[2] is None or row[2] in open_ids
+    ]
+    areas = [
+        measures.Area(*row)
+        for row in Kelurahan.objects.filter(kecamatan__region_id=region_id)
+        .order_by("kecamatan__name", "name")
+        .values_list("pk", "name", "kecamatan_id", "kecamatan__name")
+    ]
+    kecamatan_count = Kecamatan.objects.filter(region_id=region_id).count()
+    return Register(region_id, day, places, holdings, areas, kecamatan_count)
+
+
+@dataclass
+class FedItem:
+    """An item of the period's edition that a rule feeds, with the agencies assigned it."""
+
+    item_id: int
+    code: str
+    kind: str
+    source: measures.Source
+    assigned: list[int]
+
+
+def fed_items(period, item_ids=None) -> dict[str, FedItem]:
+    """Per item code, the period's items a rule feeds (a rule whose measure does not suit the
+    item's kind is left out; the first rule of an item wins), in four queries."""
+    by_code: dict[str, measures.Source] = {}
+    for source in feed_sources():
+        by_code.setdefault(source.item_code, source)
+    items = Item.objects.filter(
+        code__in=list(by_code), indicator__cluster__framework_id=period.framework_id
+    )
+    if item_ids is not None:
+        items = items.filter(pk__in=list(item_ids))
+    found = {}
+    items = items.order_by("indicator__cluster__order", "indicator__number", "order", "code")
+    for pk, code, kind in items.values_list("pk", "code", "kind"):
+        if measures.KIND_OF[by_code[code].measure] == kind:
+            found[code] = FedItem(pk, code, kind, by_code[code], [])
+    ids = {f.item_id: f for f in found.values()}
+    for item_id, agency_id in (
+        Assignment.objects.filter(item_id__in=list(ids), agency__region_id=period.region_id)
+        .order_by("agency_id")
+        .values_list("item_id", "agency_id")
+    ):
+        ids[item_id].assigned.append(agency_id)
+    return found
+
+
+def item_register_values(period, *, agency_id=None, item_ids=None):
+    """Per item code, the register's value on the period's reference date (the `agency_id`'s
+    part where several agencies share an item), in eight queries however many items."""
+    fed = fed_items(period, item_ids)
+    if not fed:
+        return {}
+    register = register_on(period.region_id, period.reference_on)
+    values = {}
+    for code, item in fed.items():
+        places = register.places
+        if agency_id is not None:
+            places = measures.agency_part(places, agency_id, item.assigned, item.source.measure)
+        values[code] = register.measure(item.source, places)
+    return values
+
+
+def facility_values_document(period) -> dict:
+    """The `facility_values` JSON document: the register's value of every fed item."""
+    values = item_register_values(period)
+    return {
+        "region": period.region.slug,
+        "period": period.year,
+        "reference_date": period.reference_on.isoformat(),
+        "items": [
+            {
+                "code": code,
+                "value": measured.printed,
+                "places": [entry.as_json() for entry in measured.entries],
+            }
+            for code, measured in values.items()
+        ],
+    }
+
+
+# ---- one submission and the register ---------------------------------------------------------
+
+CURRENT, OUT_OF_DATE, TYPED = "current", "out_of_date", "typed"
+
+
+def sentence(measured: measures.Measured) -> str:
+    """The value in words: "4 RBRA bersertifikat berlaku per 31-03-2026"."""
+    day = measured.reference_date.strftime("%d-%m-%Y")
+    label, n, d = measured.source.label, measured.numerator, measured.denominator
+    if measured.measure == "exists":
+        if n:
+            return _("Ada %(what)s per %(day)s") % {"what": label, "day": day}
+        return _("Belum ada %(what)s per %(day)s") % {"what": label, "day": day}
+    if measured.measure == "count":
+        if measured.source.standard:
+            return _("%(n)s %(what)s bersertifikat berlaku per %(day)s") % {
+                "n": n,
+                "what": label,
+                "day": day,
+            }
+        return _("%(n)s %(what)s terdaftar per %(day)s") % {"n": n, "what": label, "day": day}
+    share = "—" if measured.value is None else f"{format_number(round_half_up(measured.value))}%"
+    where = {
+        "share": _("tempat"),
+        "share_kelurahan": _("kelurahan"),
+        "share_kecamatan": _("kecamatan"),
+    }[measured.measure]
+    return _("%(n)s dari %(d)s %(where)s dengan %(what)s per %(day)s (%(share)s)") % {
+        "n": n,
+        "d": d,
+        "where": where,
+        "what": label,
+        "day": day,
+        "share": share,
+    }
+
+
+def submission_register(submission) -> measures.Measured | None:
+    """The register's value of a saved or new submission's item (its agency's part), or None
+    when no rule feeds the item; the submission's item and period must be loaded."""
+    values = item_register_values(
+        submission.period, agency_id=submission.agency_id, item_ids=[submission.item_id]
+    )
+    return values.get(submission.item.code)
+
+
+def answer_matches(submission, answer: dict) -> bool:
+    """Whether the submission's answer fields hold `answer` (as stored by a take)."""
+    for name, stored in answer.items():
+        current = getattr(submission, name)
+        if name in ("numerator", "denominator") and stored is not None:
+            stored = Decimal(str(stored))
+        if current != stored:
+            return False
+    return True
+
+
+def take_state(submission, measured: measures.Measured | None) -> str | None:
+    """How a submission's answer stands against the register: taken and `current`, taken but
+    `out_of_date` (the register changed since), `typed` over after taking, or None."""
+    take = getattr(submission, "register_take", None) if submission.pk else None
+    if take is None:
+        return None
+    if not answer_matches(submission, take.answer):
+        return TYPED
+    if measured is None or measured.fingerprint != take.fingerprint:
+        return OUT_OF_DATE
+    if take.reference_date != submission.period.reference_on:
+        return OUT_OF_DATE
+    return CURRENT
+
+
+# ---- readiness: what the register stands in for ----------------------------------------------
+
+
+def register_documents(rows, requirements: dict, periods: dict | None = None) -> list[tuple]:
+    """(submission id, requirement id, document date, valid until) for each document the
+    register provides (`indicators.selectors.readiness.with_register` is the rule's caller).
+
+    `rows` are (submission id, item id, period id, agency id or None). The listing counts as
+    dated on the reference date when at least one place is behind the value; each certificate
+    behind it counts for `sertifikat` with its own dates. In a fixed number of queries per
+    period, whatever the number of rows.
+    """
+    by_code: dict[str, measures.Source] = {}
+    for source in feed_sources():
+        by_code.setdefault(source.item_code, source)
+    item_ids = {row[1] for row in rows}
+    fed = {
+        pk: by_code[code]
+        for pk, code, kind in Item.objects.filter(pk__in=item_ids, code__in=list(by_code))
+        .order_by()
+        .values_list("pk", "code", "kind")
+        if measures.KIND_OF[by_code[code].measure] == kind
+    }
+    rows = [row for row in rows if row[1] in fed]
+    if not rows:
+        return []
+    from indicators.models import Period, Submission
+
+    if periods is None or any(row[2] not in periods for row in rows):
+        periods = {p.pk: p for p in Period.objects.filter(pk__in={row[2] for row in rows})}
+    if any(row[3] is None for row in rows):
+        agencies = dict(
+            Submission.objects.filter(pk__in=[row[0] for row in rows]).values_list(
+                "pk", "agency_id"
+            )
+        )
+        rows = [(pk, item, period, agencies.get(pk)) for pk, item, period, _agency in rows]
+    assigned: dict[tuple[int, int], list[int]] = {}
+    for item_id, agency_id, region_id in (
+        Assignment.objects.filter(
+            item_id__in=list(fed), agency__region_id__in={p.region_id for p in periods.values()}
+        )
+        .order_by("agency_id")
+        .values_list("item_id", "agency_id", "agency__region_id")
+    ):
+        assigned.setdefault((item_id, region_id), []).append(agency_id)
+    registers = {
+        pk: register_on(periods[pk].region_id, periods[pk].reference_on)
+        for pk in sorted({row[2] for row in rows})
+    }
+    found = []
+    for pk, item_id, period_id, agency_id in rows:
+        register, source = registers[period_id], fed[item_id]
+        places = measures.agency_part(
+            register.places,
+            agency_id,
+            assigned.get((item_id, periods[period_id].region_id), []),
+            source.measure,
+        )
+        measured = register.measure(source, places)
+        for requirement in requirements.get(item_id, []):
+            if requirement.doc_type == "data" and measured.listed:
+                found.append((pk, requirement.id, register.reference_date, None))
+            elif requirement.doc_type == "sertifikat":
+                found += [
+                    (pk, requirement.id, h.granted_on, h.valid_until) for h in measured.holdings
+                ]
+    return found
+
+
+# ---- the coverage page -----------------------------------------------------------------------
+
+EXPIRING_DAYS = 90
+SHORT_LABELS = {
+    "FORUM_ANAK": gettext_lazy("Forum Anak"),
+    "INFO_ANAK": gettext_lazy("Info anak"),
+    "PUSKESMAS": gettext_lazy("Puskesmas"),
+    "RUANG_BERMAIN": gettext_lazy("Taman"),
+    "RUANG_LAKTASI": gettext_lazy("R. laktasi"),
+    "RUMAH_IBADAH": gettext_lazy("R. ibadah"),
+    "SEKOLAH": gettext_lazy("Sekolah"),
+    "UPTD_PPA": gettext_lazy("UPTD PPA"),
+}
+
+
+@dataclass
+class AreaCoverage:
+    """One kecamatan or kelurahan: places per type, certificates held and expiring, gaps."""
+
+    id: int
+    name: str
+    places: dict  # type code -> count of open places
+    held: dict  # standard code -> certificates held
+    expiring: dict  # standard code -> of those, lapsing within EXPIRING_DAYS
+    gaps: list  # labels of the targets it misses
+    kelurahan: list = None  # for a kecamatan, its kelurahan
+    met: int = 0
+    targets: int = 0
+    type_cells: list = None  # places per shown type, in the columns' order
+    standard_cells: list = None  # (held, expiring) per shown standard
+
+    @property
+    def share_met(self) -> int:
+        return round(100 * self.met / self.targets) if self.targets else 100
+
+
+@dataclass
+class Coverage:
+    region: object
+    day: datetime.date
+    types: list  # (code, name) of the types shown
+    standards: list  # (code, name)
+    kecamatan: list[AreaCoverage]
+    targets: list  # (target, met, of, missing)
+    expiring: list  # (place or kelurahan name, standard, valid_until)
+
+    @property
+    def gaps(self) -> int:
+        return sum(row[3] for row in self.targets)
+
+    @property
+    def type_headers(self) -> list:
+        """(code, name, short label) of the shown types, for narrow column headers."""
+        return [(code, name, SHORT_LABELS.get(code, code)) for code, name in self.types]
+
+    @property
+    def columns(self) -> int:
+        return len(self.types) + len(self.standards) + 2
+
+
+def _count(rows, key):
+    found: dict = {}
+    for row in rows:
+        found[key(row)] = found.get(key(row), 0) + 1
+    return found
+
+
+def coverage(region, day: datetime.date) -> Coverage:
+    """Which types and standards each kecamatan and kelurahan has on `day`, which lapse within
+    EXPIRING_DAYS, and the gaps against the city's targets; in seven queries at any size."""
+    from facilities.targets import city_targets
+
+    register = register_on(region.pk, day)
+    types = list(FacilityType.objects.order_by("code").values_list("code", "name"))
+    standards = list(Standard.objects.order_by("code").values_list("code", "name"))
+    soon = day + datetime.timedelta(days=EXPIRING_DAYS)
+    place_of = {p.id: p for p in register.places}
+    area_of = {a.id: a for a in register.areas}
+
+    def where(h):  # the kelurahan a certificate is in
+        return place_of[h.facility_id].kelurahan_id if h.facility_id else h.kelurahan_id
+
+    holdings = [h for h in register.holdings if where(h) in area_of]
+    lapsing = [h for h in holdings if h.valid_until is not None and h.valid_until <= soon]
+    targets = city_targets()
+    kecamatan: dict[int, AreaCoverage] = {}
+    for area in register.areas:
+        kecamatan.setdefault(
+            area.kecamatan_id, AreaCoverage(area.kecamatan_id, area.kecamatan, {}, {}, {}, [], [])
+        )
+        mine = [p for p in register.places if p.kelurahan_id == area.id]
+        held = [h for h in holdings if where(h) == area.id]
+        row = AreaCoverage(
+            area.id,
+            area.name,
+            _count(mine, lambda p: p.type_code),
+            _count(held, lambda h: h.standard),
+            _count([h for h in lapsing if where(h) == area.id], lambda h: h.standard),
+            [],
+        )
+        for target in targets:
+            if target.per != "kelurahan":
+                continue
+            row.targets += 1
+            if any(
+                p.type_code == target.type_code and (not target.level or p.level == target.level)
+                for p in mine
+            ):
+                row.met += 1
+            else:
+                row.gaps.append(target.label)
+        kecamatan[area.kecamatan_id].kelurahan.append(row)
+    for k in kecamatan.values():
+        for child in k.kelurahan:
+            for field_name in ("places", "held", "expiring"):
+                total = getattr(k, field_name)
+                for code, n in getattr(child, field_name).items():
+                    total[code] = total.get(code, 0) + n
+        for target in targets:
+            k.targets += 1
+            if target.per == "kecamatan":
+                ok = any(
+                    p.type_code == target.type_code
+                    and (not target.level or p.level == target.level)
+                    and area_of[p.kelurahan_id].kecamatan_id == k.id
+                    for p in register.places
+                )
+            else:
+                ok = all(target.label not in child.gaps for child in k.kelurahan)
+            if ok:
+                k.met += 1
+            else:
+                k.gaps.append(target.label)
+    rows = sorted(kecamatan.values(), key=lambda k: k.name)
+    summary = []
+    for target in targets:
+        if target.per == "kecamatan":
+            met = sum(1 for k in rows if target.label not in k.gaps)
+            summary.append((target, met, len(rows), len(rows) - met))
+        else:
+            children = [c for k in rows for c in k.kelurahan]
+            met = sum(1 for c in children if target.label not in c.gaps)
+            summary.append((target, met, len(children), len(children) - met))
+    expiring = sorted(
+        (
+            (
+                place_of[h.facility_id].name if h.facility_id else area_of[h.kelurahan_id].name,
+                area_of[where(h)].name,
+                h.standard,
+                h.valid_until,
+            )
+            for h in lapsing
+        ),
+        key=lambda row: (row[3], row[0]),
+    )
+    used = {code for k in rows for code in k.places} | {t.type_code for t in targets}
+    held = {code for k in rows for code in k.held}
+    types = [(c, n) for c, n in types if c in used]
+    standards = [(c, n) for c, n in standards if c in held]
+    for area in [*rows, *(c for k in rows for c in k.kelurahan)]:
+        area.type_cells = [area.places.get(c, 0) for c, _n in types]
+        area.standard_cells = [
+            (area.held.get(c, 0), area.expiring.get(c, 0)) for c, _n in standards
+        ]
+    return Coverage(region, day, types, standards, rows, summary, expiring)
+
+
+@dataclass
+class GridCell:
+    x: int
+    y: int
+    area: AreaCoverage
+    tone: str  # "full", "part" or "none": how many targets it meets
+
+
+GRID_COLUMNS, CELL_W, CELL_H = 3, 220, 120
+
+
+def coverage_grid(data: Coverage) -> dict:
+    """A simple drawn map: the kecamatan as cells of a grid, toned by the targets they meet."""
+    cells = []
+    for index, area in enumerate(data.kecamatan):
+        row, column = divmod(index, GRID_COLUMNS)
+        tone = "full" if not area.gaps else ("none" if area.met == 0 else "part")
+        cells.append(GridCell(column * CELL_W, row * CELL_H, area, tone))
+    rows = (len(cells) + GRID_COLUMNS - 1) // GRID_COLUMNS
+    return {
+        "cells": cells,
+        "width": GRID_COLUMNS * CELL_W,
+        "height": max(rows, 1) * CELL_H,
+        "cell_w": CELL_W - 8,
+        "cell_h": CELL_H - 8,
+    }

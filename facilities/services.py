@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 import csv
 import datetime
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.feeds import feed_rules
-from facilities.models import Certification, Facility, FacilityType, Standard
+from facilities.models import Certification, Facility, FacilityType, RegisterTake, Standard
 from indicators.models import Agency, Kelurahan, Region
 from indicators.services import workflow
 from indicators.uploads import evidence_clean_name, evidence_inspect, sha256
@@ -379,3 +380,23 @@ def certification_save(
         # The replaced file goes only once the new row is committed, so a rollback loses nothing.
         transaction.on_commit(lambda: storage.delete(old_file))
     return current
+
+
+def register_take_record(*, submission, measured, actor) -> None:
+    """Remember what a taken answer was computed from (`selectors.take_state` compares)."""
+
+    answer = {
+        name: (str(value) if isinstance(value, Decimal) else value)
+        for name, value in measured.answer.items()
+    }
+    RegisterTake.objects.update_or_create(
+        submission=submission,
+        defaults={
+            "reference_date": measured.reference_date,
+            "fingerprint": measured.fingerprint,
+            "answer": answer,
+            "places": measured.listed,
+            "taken_at": timezone.now(),
+            "taken_by": actor,
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from facilities.views import register
+from facilities.views import coverage, register
 
 app_name = "facilities"
 
@@ -25,4 +25,6 @@ urlpatterns = [
         register.certificate_download,
         name="certificate-download",
     ),
+    path("cakupan/", coverage.coverage_page, name="coverage"),
+    path("cakupan/export.xlsx", coverage.coverage_export, name="coverage-export"),
 ]

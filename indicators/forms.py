@@ -207,3 +207,19 @@ def field_ids(form: forms.Form) -> list[tuple[str, str]]:
         for name in form.errors
         if name in form.fields
     ]
+
+
+TAKE = "take"
+
+
+class TakeForm(forms.Form):
+    """Take the register's value as the answer: the version and the value the user saw."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    fingerprint = forms.RegexField(regex=r"^[0-9a-f]{64}$", widget=forms.HiddenInput)
+
+    def __init__(self, *args, submission: Submission, **kwargs):
+        self.submission = submission
+        super().__init__(*args, **kwargs)
+
+    seen_version = AnswerForm.seen_version

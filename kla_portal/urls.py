@@ -45,6 +45,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("facilities.urls")),
+    path("fasilitas/", include("facilities.urls")),
     path("", include("indicators.urls")),
 ]

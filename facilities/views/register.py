@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from facilities import services
 from facilities.expiry import alert_days, expiring_certifications
-from facilities.exports import register_file
+from facilities.exports.register import register_file
 from facilities.forms import CertificationForm, CloseForm, FacilityForm
 from facilities.models import Certification, Facility
 from indicators import access

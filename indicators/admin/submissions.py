@@ -157,7 +157,7 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
     export_form_class = ExportForm
     fieldsets = [
         (None, {"fields": ["period", "agency", "item_label", "status", "version"]}),
-        (_("Jawaban"), {"fields": ["answer", "computed_value", "narrative"]}),
+        (_("Jawaban"), {"fields": ["answer", "computed_value", "register_panel", "narrative"]}),
         (_("Data dukung"), {"fields": ["evidence_panel", "readiness_panel", "flags_panel"]}),
         (_("Riwayat tinjauan"), {"fields": ["review_history"]}),
         (_("Catatan waktu"), {"fields": ["submitted_at", "updated_at", "updated_by"]}),
@@ -266,6 +266,28 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
         if obj.percentage is None:
             return "—"
         return format_percent(obj.percentage)
+
+    @admin.display(description=_("register fasilitas"))
+    def register_panel(self, obj):
+        """For an item the register feeds: its value now, and whether the answer still matches."""
+        from facilities import selectors as register
+
+        measured = register.submission_register(obj)
+        if measured is None:
+            return _("Butir ini tidak diisi dari register.")
+        state = register.take_state(obj, measured)
+        badge = {
+            register.CURRENT: ("kla-ok", _("Jawaban sesuai register")),
+            register.OUT_OF_DATE: ("kla-bad", _("Kedaluwarsa: register berubah")),
+            register.TYPED: ("kla-muted", _("Jawaban diketik ulang")),
+            None: ("kla-muted", _("Jawaban tidak diambil dari register")),
+        }[state]
+        return format_html(
+            '<strong class="{}">{}</strong><br>{}',
+            badge[0],
+            badge[1],
+            register.sentence(measured),
+        )
 
     @admin.display(description=_("berkas"))
     def evidence_panel(self, obj):

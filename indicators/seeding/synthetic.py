@@ -21,12 +21,15 @@ from django.db import transaction
 
 from clusters.models import CategoryBand, Framework, Item
 from clusters.selectors import framework_items
+from facilities.models import Certification, Facility, FacilityType, Standard
+from facilities.services import certification_valid_until, reference_load
 from indicators import roles
 from indicators.models import (
     Agency,
     Assignment,
     Evidence,
     Kecamatan,
+    Kelurahan,
     OfficialResult,
     Period,
     Region,
@@ -112,6 +115,7 @@ def synthetic_generate(
         bands=list(CategoryBand.objects.filter(framework=framework).order_by("-min_total")),
         password=_password_hash(password, seed),
         demo_codes={row["code"] for row in demo_rows("agencies.csv")},
+        **_register_reference(),
     )
     todo = [n for n in range(1, regions + 1) if region_slug(n) not in existing]
     counts = dict.fromkeys(_Rows.NAMES, 0)
@@ -139,6 +143,8 @@ class _Context:
     bands: list[CategoryBand]
     password: str
     demo_codes: set[str]
+    facility_types: dict = field(default_factory=dict)
+    standards: dict = field(default_factory=dict)
 
 
 class _Rows:
@@ -147,7 +153,10 @@ class _Rows:
     NAMES = (
         "regions",
         "kecamatan",
+        "kelurahan",
         "agencies",
+        "facilities",
+        "certifications",
         "users",
         "user_groups",
         "members",
@@ -168,7 +177,10 @@ class _Rows:
         models = {
             "regions": Region,
             "kecamatan": Kecamatan,
+            "kelurahan": Kelurahan,
             "agencies": Agency,
+            "facilities": Facility,
+            "certifications": Certification,
             "users": user_model,
             "user_groups": user_model.groups.through,
             "members": Agency.members.through,
@@ -235,6 +247,7 @@ def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
     )
     rows.regions.append(region)
     agencies = _plan_places(ctx, rng, rows, region)
+    _plan_register(ctx, random.Random(f"{ctx.seed}:{number}:register"), rows, region, agencies)
     joined = datetime.datetime(ctx.years[0], 1, 1, tzinfo=datetime.UTC)
     operators = {
         code: _user(ctx, rows, operator_username(slug, code), roles.OPERATOR, agency, joined)
@@ -283,6 +296,91 @@ def _plan_places(ctx: _Context, rng: random.Random, rows: _Rows, region: Region)
         agencies[row["code"]] = agency
         rows.agencies.append(agency)
     return agencies
+
+
+def _register_reference() -> dict:
+    """The register's facility types and standards, loaded once for every region."""
+    reference_load()
+    return {
+        "facility_types": {t.code: t for t in FacilityType.objects.all()},
+        "standards": {s.code: s for s in Standard.objects.all()},
+    }
+
+
+def _plan_register(ctx: _Context, rng: random.Random, rows: _Rows, region: Region, agencies):
+    """Kelurahan under each kecamatan and a register of places in them, like the demo city's:
+    a park and a puskesmas per kecamatan (some certified), schools, a Forum Anak and a PATBM in
+    most kelurahan. Its own random stream, so the rest of the region's data stays as it was."""
+    number = int(region.slug[1:])
+    region.kemendagri_code = f"99.{number:04d}"
+    types, standards = ctx.facility_types, ctx.standards
+    granted = datetime.date(ctx.years[-1] - 1, 6, 1)
+    kota = None
+    kecamatan_rows = [k for k in rows.kecamatan if k.region is region]
+
+    def add(type_code, name, kelurahan, agency, level=""):
+        facility = Facility(
+            region=region,
+            facility_type=types[type_code],
+            name=name,
+            kelurahan=kelurahan,
+            level=level,
+            agency=agencies.get(agency) or agencies["DP3AKB"],  # a small run may lack the OPD
+        )
+        rows.facilities.append(facility)
+        return facility
+
+    def certify(facility, code, stage=Certification.Stage.GRANTED):
+        standard = standards[code]
+        rows.certifications.append(
+            Certification(
+                facility=facility,
+                standard=standard,
+                stage=stage,
+                certificate_number=f"{code}-{len(rows.certifications) + 1}",
+                granted_on=granted if stage == Certification.Stage.GRANTED else None,
+                valid_until=certification_valid_until(standard, granted, None)
+                if stage == Certification.Stage.GRANTED
+                else None,
+            )
+        )
+
+    for k, kecamatan in enumerate(kecamatan_rows, start=1):
+        kecamatan.kemendagri_code = f"{region.kemendagri_code}.{k:02d}"
+        areas = []
+        for n in range(1, kecamatan.kelurahan_count + 1):
+            area = Kelurahan(
+                kecamatan=kecamatan,
+                code=f"{kecamatan.kemendagri_code}.{n:02d}",
+                name=f"Kelurahan {n:02d} {kecamatan.code}",
+            )
+            rows.kelurahan.append(area)
+            areas.append(area)
+            if rng.random() < 0.8:
+                add("FORUM_ANAK", f"Forum Anak {area.name}", area, "DP3AKB", "kelurahan")
+            if rng.random() < 0.7:
+                add("PATBM", f"PATBM {area.name}", area, "DP3AKB")
+        kota = kota or areas[0]
+        if rng.random() < 0.8:
+            park = add("RUANG_BERMAIN", f"Taman {kecamatan.code}", areas[0], "DLH")
+            if rng.random() < 0.3:
+                certify(park, "RBRA")
+        puskesmas = add("PUSKESMAS", f"Puskesmas {kecamatan.code}", areas[-1], "DINKES")
+        if rng.random() < 0.6:
+            certify(puskesmas, "PRAP")
+        for s, level in enumerate(("PAUD", "SD/MI", "SMP/MTs")):
+            school = add(
+                "SEKOLAH",
+                f"{level} {s + 1} {kecamatan.code}",
+                areas[s % len(areas)],
+                "DISDIK",
+                level,
+            )
+            if rng.random() < 0.5:
+                certify(school, "SRA")
+    add("FORUM_ANAK", f"Forum Anak {region.name}", kota, "DP3AKB", "kota")
+    add("PUSPAGA", f"PUSPAGA {region.name}", kota, "DP3AKB")
+    add("UPTD_PPA", f"UPTD PPA {region.name}", kota, "DP3AKB")
 
 
 def _plan_assignments(ctx: _Context, rng: random.Random, rows: _Rows, agencies: dict) -> list:

@@ -37,6 +37,7 @@ class Requirement:
     max_age_months: int | None
     must_be_in_force: bool
     name_en: str = ""
+    doc_type: str = ""
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,8 @@ class Document:
     document_date: datetime.date | None
     valid_until: datetime.date | None = None
     evidence_id: int | None = None
+    # The register of facilities stands in for a file: its listing, or a certificate it holds.
+    from_register: bool = False
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -174,7 +177,14 @@ def requirements_by_item(
     for r in rows.order_by("item_id", "order", "code"):
         found[r.item_id].append(
             Requirement(
-                r.pk, r.code, r.name, r.required, r.max_age_months, r.must_be_in_force, r.name_en
+                r.pk,
+                r.code,
+                r.name,
+                r.required,
+                r.max_age_months,
+                r.must_be_in_force,
+                r.name_en,
+                r.doc_type,
             )
         )
     return found
@@ -203,12 +213,39 @@ def documents_by_submission(
     return found
 
 
+# The documents the register of facilities can stand in for (facilities/selectors.py).
+REGISTER_DOC_TYPES = ("data", "sertifikat")
+
+
+def with_register(documents: dict, rows, requirements: dict, periods=None) -> dict:
+    """Add to `documents` (per submission id) what the register of facilities provides for the
+    items it feeds: its listing meets their `data` requirements and each certificate it holds
+    on the reference date their `sertifikat` ones. `rows` are (submission id, item id, period
+    id, agency id or None). No query when no row asks for such a document; else a fixed number
+    per period, whatever the number of rows."""
+    rows = [
+        row
+        for row in rows
+        if any(r.doc_type in REGISTER_DOC_TYPES for r in requirements.get(row[1], []))
+    ]
+    if not rows:
+        return documents
+    from facilities.selectors import register_documents
+
+    for pk, requirement_id, dated, valid_until in register_documents(rows, requirements, periods):
+        documents.setdefault(pk, []).append(
+            Document(requirement_id, dated, valid_until, from_register=True)
+        )
+    return documents
+
+
 def readiness_of_rows(rows, references: dict[int, datetime.date]) -> dict[int, Readiness]:
     """Per submission id, its readiness; `rows` are (submission id, item id, period id), in two
-    queries whatever their number."""
+    queries whatever their number (and the register's, `with_register`)."""
     rows = list(rows)
     requirements = requirements_by_item(row[1] for row in rows)
     documents = documents_by_submission(row[0] for row in rows)
+    with_register(documents, [(*row[:3], None) for row in rows], requirements)
     return {
         pk: evaluate(requirements.get(item_id, []), documents.get(pk, []), references[period_id])
         for pk, item_id, period_id in rows

@@ -97,6 +97,16 @@ def workspace_readiness(workspace, only: str | None = None) -> dict[str, int]:
     documents = ready.documents_by_submission(
         submission__agency=workspace.agency, submission__period=period
     )
+    ready.with_register(
+        documents,
+        [
+            (row.submission.pk, row.item.pk, period.pk, workspace.agency.pk)
+            for row in rows
+            if row.submission is not None
+        ],
+        requirements,
+        {period.pk: period},
+    )
     readiness = {
         row.submission.pk: ready.evaluate(
             requirements.get(row.item.pk, []),
@@ -140,12 +150,20 @@ def item_checklist(
     item: Item, period: Period, submission: Submission, evidence: list, previous=None
 ) -> Checklist:
     """The checklist of the item page from its already loaded files and last year's answer, in
-    one query (one more for the signs of a saved submission)."""
+    one query (one more for the signs of a saved submission, and the register's for an item
+    it feeds)."""
     requirements = ready.requirements_by_item([item.pk]).get(item.pk, [])
     names = {r.id: r for r in requirements}
     for e in evidence:
         e.requirement_shown = names.get(e.requirement_id)  # the list shows what each file is
     documents = [ready.document_of(e) for e in evidence]
+    key = submission.pk or 0  # an unsaved draft: the register speaks for it all the same
+    documents += ready.with_register(
+        {key: []},
+        [(key, item.pk, period.pk, submission.agency_id)],
+        {item.pk: requirements},
+        {period.pk: period},
+    ).get(key, [])
     readiness = ready.evaluate(requirements, documents, period.reference_on)
     flags = []
     if submission.pk:

@@ -150,10 +150,21 @@ class ItemPage:
     evidence: list
     events: list
     previous: Submission | None
+    # For an item the register of facilities feeds: its value on the reference date (the
+    # agency's part), the list behind it, and how the answer stands against it.
+    register: object = None
+    register_sentence: str = ""
+    register_state: str | None = None
+
+    @property
+    def register_listed(self) -> bool:
+        """The answer was taken from the register, with places behind it, and still holds."""
+        return self.register_state == "current" and bool(self.register.listed)
 
 
 def item_page(agency: Agency, period: Period, item: Item, submission: Submission) -> ItemPage:
-    """What the item page shows beside the form, in three queries."""
+    """What the item page shows beside the form, in three queries (and the register's: three
+    to find that no rule feeds the item, a fixed few more when one does)."""
     # Already loaded by the caller: answer_display and has_value would fetch them again.
     submission.item, submission.agency, submission.period = item, agency, period
     evidence, events = [], []
@@ -171,4 +182,11 @@ def item_page(agency: Agency, period: Period, item: Item, submission: Submission
         .order_by("-period__year")
         .first()
     )
-    return ItemPage(submission, evidence, events, previous)
+    page = ItemPage(submission, evidence, events, previous)
+    from facilities import selectors as facility_register
+
+    page.register = facility_register.submission_register(submission)
+    if page.register is not None:
+        page.register_sentence = facility_register.sentence(page.register)
+        page.register_state = facility_register.take_state(submission, page.register)
+    return page

@@ -175,6 +175,16 @@ def evidence_missing(item: Item, *, has_evidence: bool) -> bool:
     return item.evidence_required and not has_evidence
 
 
+def _has_evidence(submission: Submission) -> bool:
+    """A file, or an answer taken from the register of facilities with places behind it (the
+    register's listing is the item's data evidence)."""
+    if submission.evidence.exists():
+        return True
+    from facilities.models import RegisterTake
+
+    return RegisterTake.objects.filter(submission=submission, places__gt=0).exists()
+
+
 @transaction.atomic
 def submission_save(
     *, submission: Submission, values: dict, actor, version: int | None
@@ -290,7 +300,7 @@ def submission_submit(*, submission: Submission, actor, version: int | None) -> 
     current = _locked(submission.pk, version)
     if not current.has_value:
         raise WorkflowError(_("Isi nilai terlebih dahulu sebelum mengajukan."))
-    if evidence_missing(current.item, has_evidence=current.evidence.exists()):
+    if evidence_missing(current.item, has_evidence=_has_evidence(current)):
         raise WorkflowError(_("Butir ini wajib dilengkapi data dukung sebelum diajukan."))
     _check_flags_explained(current)
     return _transition(

@@ -8,7 +8,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from indicators import access
-from indicators.forms import SUBMIT, AnswerForm, field_ids
+from indicators.forms import SUBMIT, TAKE, AnswerForm, TakeForm, field_ids
 from indicators.forms_documents import document_details
 from indicators.selectors import readiness_views, workspace
 from indicators.services import answering, workflow
@@ -24,6 +24,8 @@ def item_detail(request, code):
     """The question, the answer form fitted to its kind, files, last year and the history."""
     found = access.item_for_operator(request.user, code, request.GET.get("agency"))
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
+    if request.method == "POST" and request.POST.get("intent") == TAKE:
+        return _take(request, agency, item, submission)
     page = workspace.item_page(agency, period, item, submission)
     checklist = readiness_views.item_checklist(
         item, period, submission, page.evidence, page.previous
@@ -33,7 +35,8 @@ def item_detail(request, code):
         request.FILES or None,
         item=item,
         submission=submission,
-        has_evidence=bool(page.evidence),
+        # The register's listing behind a taken value is the item's data evidence too.
+        has_evidence=bool(page.evidence) or page.register_listed,
         requirements=checklist.requirements,
     )
     conflict = False
@@ -69,3 +72,29 @@ def item_detail(request, code):
         "conflict": conflict,
     }
     return render(request, "indicators/item.html", context, status=400 if form.errors else 200)
+
+
+def _take(request, agency, item, submission):
+    """Take the register's value as the answer (a draft the operator then submits)."""
+    form = TakeForm(request.POST, submission=submission)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak lengkap. Muat ulang halaman lalu coba lagi."))
+        return redirect(item_url(agency, item.code))
+    try:
+        answering.submission_take_register(
+            submission=submission,
+            actor=request.user,
+            version=form.seen_version(),
+            seen=form.cleaned_data["fingerprint"],
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _(
+                "Nilai dari register fasilitas diambil sebagai jawaban (draf). "
+                "Ajukan bila sudah sesuai."
+            ),
+        )
+    return redirect(item_url(agency, item.code))

@@ -96,7 +96,7 @@ def test_a_verifier_adds_a_designation_with_its_file_in_the_admin(client, verifi
     designation = Certification.objects.get()
     assert designation.kelurahan == kelurahan and designation.content_type == "application/pdf"
     page = client.get(f"/admin/facilities/certification/{designation.pk}/change/")
-    assert f"/register/certificates/{designation.pk}/file/" in page.content.decode()
+    assert f"/fasilitas/register/certificates/{designation.pk}/file/" in page.content.decode()
 
 
 def test_the_other_regions_verifier_cannot_see_a_certificate(

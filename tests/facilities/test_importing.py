@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
-from facilities.exports import register_dataset
+from facilities.exports.register import register_dataset
 from facilities.importing import HEADER, register_import
 from facilities.models import Certification, Facility
 from indicators.models import Region

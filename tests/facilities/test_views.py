@@ -18,7 +18,7 @@ def _kelurahan():
 
 def _add(client, name="Taman Tiga Generasi", **extra):
     return client.post(
-        "/register/add/",
+        "/fasilitas/register/add/",
         {
             "facility_type": FacilityType.objects.get(code="RUANG_BERMAIN").pk,
             "name": name,
@@ -33,7 +33,7 @@ def _add(client, name="Taman Tiga Generasi", **extra):
 
 def test_an_operator_registers_a_place_of_their_agency(client, dlh_operator):
     client.force_login(dlh_operator)
-    page = client.get("/register/add/")
+    page = client.get("/fasilitas/register/add/")
     assert page.status_code == 200
     # Only the types DLH supplies are offered.
     offered = {t.code for t in page.context["form"].fields["facility_type"].queryset}
@@ -57,23 +57,28 @@ def test_a_bad_coordinate_and_a_duplicate_are_refused_in_indonesian(client, dlh_
 def test_operators_see_only_their_agencys_places(client, dlh_operator, operator, place):
     make_place(operator, "Puskesmas Klandasan", type_code="PUSKESMAS", agency_code="DINKES")
     client.force_login(dlh_operator)
-    listing = client.get("/register/")
+    listing = client.get("/fasilitas/register/")
     assert [p.name for p in listing.context["places"]] == ["Taman Bekapai"]
     client.force_login(operator)
-    assert [p.name for p in client.get("/register/").context["places"]] == ["Puskesmas Klandasan"]
+    assert [p.name for p in client.get("/fasilitas/register/").context["places"]] == [
+        "Puskesmas Klandasan"
+    ]
     # Another agency's place is a 404: to read, change, close or certify.
-    assert client.get(f"/register/{place.pk}/").status_code == 404
+    assert client.get(f"/fasilitas/register/{place.pk}/").status_code == 404
     assert (
-        client.post(f"/register/{place.pk}/close/", {"closed_on": "2026-01-01"}).status_code == 404
+        client.post(
+            f"/fasilitas/register/{place.pk}/close/", {"closed_on": "2026-01-01"}
+        ).status_code
+        == 404
     )
-    assert client.get(f"/register/{place.pk}/certificates/add/").status_code == 404
+    assert client.get(f"/fasilitas/register/{place.pk}/certificates/add/").status_code == 404
 
 
 def test_the_register_is_for_operators_only(client, verifier, gugus_tugas, register):
     for user in (verifier, gugus_tugas):
         client.force_login(user)
-        assert client.get("/register/").status_code == 404
-        assert client.get("/register/add/").status_code == 404
+        assert client.get("/fasilitas/register/").status_code == 404
+        assert client.get("/fasilitas/register/add/").status_code == 404
 
 
 def test_an_edit_at_an_old_version_conflicts_and_keeps_the_newer_data(client, dlh_operator, place):
@@ -84,8 +89,10 @@ def test_an_edit_at_an_old_version_conflicts_and_keeps_the_newer_data(client, dl
         "kelurahan": place.kelurahan_id,
         "version": 1,
     }
-    assert client.post(f"/register/{place.pk}/", {**base, "address": "A"}).status_code == 302
-    response = client.post(f"/register/{place.pk}/", {**base, "address": "B"})
+    assert (
+        client.post(f"/fasilitas/register/{place.pk}/", {**base, "address": "A"}).status_code == 302
+    )
+    response = client.post(f"/fasilitas/register/{place.pk}/", {**base, "address": "B"})
     assert response.status_code == 400
     assert "diubah orang lain" in response.content.decode()
     place.refresh_from_db()
@@ -94,13 +101,13 @@ def test_an_edit_at_an_old_version_conflicts_and_keeps_the_newer_data(client, dl
 
 def test_closing_a_place_from_the_list(client, dlh_operator, place):
     client.force_login(dlh_operator)
-    response = client.post(f"/register/{place.pk}/close/", {"closed_on": "2026-01-31",
+    response = client.post(f"/fasilitas/register/{place.pk}/close/", {"closed_on": "2026-01-31",
                                                             "version": 1})  # fmt: skip
     assert response.status_code == 302
     place.refresh_from_db()
     assert not place.active and place.closed_on == datetime.date(2026, 1, 31)
     future = (datetime.date.today() + datetime.timedelta(days=400)).isoformat()
-    client.post(f"/register/{place.pk}/close/", {"closed_on": future, "version": 2})
+    client.post(f"/fasilitas/register/{place.pk}/close/", {"closed_on": future, "version": 2})
     place.refresh_from_db()
     assert place.closed_on == datetime.date(2026, 1, 31)
 
@@ -110,7 +117,7 @@ def test_a_certificate_with_its_pdf_is_added_and_downloaded_only_by_those_who_ma
 ):
     client.force_login(dlh_operator)
     response = client.post(
-        f"/register/{place.pk}/certificates/add/",
+        f"/fasilitas/register/{place.pk}/certificates/add/",
         {
             "standard": Standard.objects.get(code="RBRA").pk,
             "stage": "granted",
@@ -123,7 +130,7 @@ def test_a_certificate_with_its_pdf_is_added_and_downloaded_only_by_those_who_ma
     assert response.status_code == 302, response.content.decode()[:2000]
     certification = Certification.objects.get()
     assert certification.valid_until == datetime.date(2028, 2, 29)
-    url = f"/register/certificates/{certification.pk}/file/"
+    url = f"/fasilitas/register/certificates/{certification.pk}/file/"
     download = client.get(url)
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
@@ -141,7 +148,7 @@ def test_a_certificate_with_its_pdf_is_added_and_downloaded_only_by_those_who_ma
 def test_a_disguised_file_is_refused_on_the_form(client, dlh_operator, place):
     client.force_login(dlh_operator)
     response = client.post(
-        f"/register/{place.pk}/certificates/add/",
+        f"/fasilitas/register/{place.pk}/certificates/add/",
         {
             "standard": Standard.objects.get(code="RBRA").pk,
             "stage": "granted",
@@ -157,7 +164,7 @@ def test_a_disguised_file_is_refused_on_the_form(client, dlh_operator, place):
 def test_changing_a_certificate_at_its_version(client, dlh_operator, place):
     certification = grant(place, dlh_operator, upload=upload(PNG, "foto.png"))
     client.force_login(dlh_operator)
-    form = client.get(f"/register/certificates/{certification.pk}/").content.decode()
+    form = client.get(f"/fasilitas/register/certificates/{certification.pk}/").content.decode()
     assert 'value="2025-03-01"' in form  # an ISO date, which a date input shows
     data = {
         "standard": certification.standard_id,
@@ -165,10 +172,13 @@ def test_changing_a_certificate_at_its_version(client, dlh_operator, place):
         "granted_on": "2025-03-01",
         "version": certification.version,
     }
-    assert client.post(f"/register/certificates/{certification.pk}/", data).status_code == 302
+    assert (
+        client.post(f"/fasilitas/register/certificates/{certification.pk}/", data).status_code
+        == 302
+    )
     certification.refresh_from_db()
     assert certification.stage == "revoked" and certification.file  # the file stays
-    stale = client.post(f"/register/certificates/{certification.pk}/", data)
+    stale = client.post(f"/fasilitas/register/certificates/{certification.pk}/", data)
     assert stale.status_code == 400
 
 
@@ -181,7 +191,7 @@ def test_the_operator_home_links_to_the_register_and_shows_expiring_certificates
           valid_until=today + datetime.timedelta(days=30))  # fmt: skip
     client.force_login(dlh_operator)
     page = client.get("/").content.decode()
-    assert 'href="/register/?agency=DLH"' in page
+    assert 'href="/fasilitas/register/?agency=DLH"' in page
     assert "1 sertifikat fasilitas berakhir dalam 90 hari" in page
     assert "Taman Bekapai" in page
 
@@ -190,7 +200,7 @@ def test_the_register_export_holds_only_the_agencys_places(client, dlh_operator,
     make_place(operator, "Puskesmas Klandasan", type_code="PUSKESMAS", agency_code="DINKES")
     grant(place, dlh_operator)
     client.force_login(dlh_operator)
-    response = client.get("/register/export/?format=csv")
+    response = client.get("/fasilitas/register/export/?format=csv")
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0].startswith("type,name,kelurahan,level,agency")
     assert "Taman Bekapai" in text and "Puskesmas" not in text
@@ -209,8 +219,8 @@ def test_the_register_page_costs_the_same_queries_for_few_or_many_places(
 ):
     client.force_login(dlh_operator)
     grant(make_place(dlh_operator, "Taman 0"), dlh_operator)
-    few = _page_queries(client, "/register/")
+    few = _page_queries(client, "/fasilitas/register/")
     for number in range(1, 9):
         grant(make_place(dlh_operator, f"Taman {number}"), dlh_operator)
     # session, user, groups, agencies, places, their certificates, expiring ones
-    assert _page_queries(client, "/register/") == few <= 8
+    assert _page_queries(client, "/fasilitas/register/") == few <= 8

@@ -166,20 +166,23 @@ MATRIX = {
     "evidence/<int:pk>/remove/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     "evidence/<int:pk>/document/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     # the register in the portal: its agency's operators (the sample is a Dinkes puskesmas)
-    "register/": OPERATORS,
-    "register/export/": OPERATORS,
-    "register/add/": OPERATORS,
-    "register/<int:pk>/": OWN_AGENCY,
-    "register/<int:pk>/close/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
-    "register/<int:pk>/certificates/add/": OWN_AGENCY,
-    "register/certificates/<int:pk>/": OWN_AGENCY,
+    "fasilitas/register/": OPERATORS,
+    "fasilitas/register/export/": OPERATORS,
+    "fasilitas/register/add/": OPERATORS,
+    "fasilitas/register/<int:pk>/": OWN_AGENCY,
+    "fasilitas/register/<int:pk>/close/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    "fasilitas/register/<int:pk>/certificates/add/": OWN_AGENCY,
+    "fasilitas/register/certificates/<int:pk>/": OWN_AGENCY,
     # the certificate file: as evidence, its agency's operators and its region's verifiers
-    "register/certificates/<int:pk>/file/": row(
+    "fasilitas/register/certificates/<int:pk>/file/": row(
         LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK
     ),  # fmt: skip
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
+    # the register of facilities: the coverage page and its export, scoped like the dashboard
+    "fasilitas/cakupan/": DASHBOARD,
+    "fasilitas/cakupan/export.xlsx": DASHBOARD,
 }
 
 # State-changing requests, posted with a stale version so that even an allowed post changes
@@ -193,11 +196,11 @@ POST_MATRIX = {
     ),
     # The register: an incomplete form changes nothing (400), a close without a day is refused
     # with a message (redirect); for anyone but the agency's operators, a 404.
-    "register/add/": row(LOGIN, BAD, BAD, *[NOT_FOUND] * 4),
-    "register/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
-    "register/<int:pk>/close/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
-    "register/<int:pk>/certificates/add/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
-    "register/certificates/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "fasilitas/register/add/": row(LOGIN, BAD, BAD, *[NOT_FOUND] * 4),
+    "fasilitas/register/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "fasilitas/register/<int:pk>/close/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
+    "fasilitas/register/<int:pk>/certificates/add/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "fasilitas/register/certificates/<int:pk>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
     "admin/facilities/facility/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     # Audit history is read only: simple_history would save a posted record page as a revert.
     "admin/clusters/framework/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,

@@ -154,12 +154,16 @@ def samples(demo_with_values):
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
         "admin/^(?P<app_label>auth|axes|clusters|indicators|facilities)/$": "/admin/indicators/",
-        "register/<int:pk>/": f"/register/{facility.pk}/",
-        "register/<int:pk>/close/": f"/register/{facility.pk}/close/",
-        "register/<int:pk>/certificates/add/": f"/register/{facility.pk}/certificates/add/",
-        "register/certificates/<int:pk>/": f"/register/certificates/{certification.pk}/",
-        "register/certificates/<int:pk>/file/": (
-            f"/register/certificates/{certification.pk}/file/"
+        "fasilitas/register/<int:pk>/": f"/fasilitas/register/{facility.pk}/",
+        "fasilitas/register/<int:pk>/close/": f"/fasilitas/register/{facility.pk}/close/",
+        "fasilitas/register/<int:pk>/certificates/add/": (
+            f"/fasilitas/register/{facility.pk}/certificates/add/"
+        ),
+        "fasilitas/register/certificates/<int:pk>/": (
+            f"/fasilitas/register/certificates/{certification.pk}/"
+        ),
+        "fasilitas/register/certificates/<int:pk>/file/": (
+            f"/fasilitas/register/certificates/{certification.pk}/file/"
         ),
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/clusters/framework/<int:pk>/copy/": (
@@ -174,6 +178,8 @@ def samples(demo_with_values):
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",
         "dashboard/": f"/dashboard/{query}",
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
+        "fasilitas/cakupan/": f"/fasilitas/cakupan/{query}",
+        "fasilitas/cakupan/export.xlsx": f"/fasilitas/cakupan/export.xlsx{query}",
     }
     return {"objects": objects, "explicit": explicit, "submission": submission}
 

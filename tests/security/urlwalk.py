@@ -100,13 +100,15 @@ PORTAL_PARAMETERS = {
     "items/<str:code>/": ("agency",),
     "dashboard/": ("region", "period"),
     "dashboard/export.xlsx": ("region", "period"),
+    "fasilitas/cakupan/": ("region", "period"),
+    "fasilitas/cakupan/export.xlsx": ("region", "period"),
     "accounts/login/": ("next",),
     "admin/indicators/submission/recap/": ("period", "format"),
     "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),
     "admin/indicators/submission/import/": ("period",),
-    "register/": ("agency",),
-    "register/add/": ("agency",),
-    "register/export/": ("agency", "format"),
+    "fasilitas/register/": ("agency",),
+    "fasilitas/register/add/": ("agency",),
+    "fasilitas/register/export/": ("agency", "format"),
     "admin/facilities/facility/export/": ("region", "format"),
 }
 

@@ -3,6 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.selectors import current_framework
+from facilities.seeding import register_seed
 from facilities.services import reference_load
 from indicators.seeding.demo import demo_seed
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         reference_load()
         report = demo_seed(framework=framework, with_values=not without_values, password=password)
         self.stdout.write(f"{report.region.name}: periode {report.period.year} ({framework}).")
+        places = register_seed(report.region, report.period.reference_on)
+        if places:
+            self.stdout.write(f"{places} tempat di register fasilitas dibuat.")
         if report.filled:
             self.stdout.write(f"{report.filled} isian contoh dibuat.")
         if report.created_users:
