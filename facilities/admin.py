@@ -18,6 +18,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -237,7 +238,7 @@ class FacilityAdmin(ServiceSavedAdmin):
         if data.get("active") is False and saved.active:
             saved = services.facility_close(
                 facility=saved,
-                closed_on=data.get("closed_on") or saved.updated_at.date(),
+                closed_on=data.get("closed_on") or timezone.localdate(),
                 actor=request.user,
                 version=saved.version,
                 reason=data.get("reason", ""),

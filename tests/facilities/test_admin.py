@@ -166,3 +166,15 @@ def test_an_operator_has_no_admin_of_the_register(client, dlh_operator, register
     client.force_login(dlh_operator)
     assert client.get("/admin/facilities/facility/").status_code == 302
     assert FacilityType.objects.exists()
+
+
+def test_unticking_active_in_the_admin_closes_the_place_through_the_service(
+    client, verifier, place
+):
+    client.force_login(verifier)
+    data = _facility_post(place, closed_on="2026-01-15")
+    del data["active"]
+    assert client.post(f"/admin/facilities/facility/{place.pk}/change/", data).status_code == 302
+    place.refresh_from_db()
+    assert not place.active and str(place.closed_on) == "2026-01-15"
+    assert place.history.first().history_change_reason == "Alamat dikoreksi"
