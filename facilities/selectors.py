@@ -7,6 +7,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,28 +48,54 @@ def open_on(day: datetime.date, prefix: str = "") -> Q:
     return ~closed_by_then & ~closed_undated
 
 
+FEED_SOURCES_KEY = "facilities:feed-sources:v1"
+FEED_SOURCES_SECONDS = 300  # a safety net: saving a type or standard clears it (apps.py)
+
+
 def feed_sources() -> list[measures.Source]:
-    """Every rule of the reference data with its subject, in two queries."""
+    """Every rule of the reference data with its subject: two queries, then from the cache
+    until a facility type or standard is saved or deleted. A malformed rule (edited by hand)
+    feeds nothing rather than breaking every page."""
+    cached = cache.get(FEED_SOURCES_KEY)
+    if cached is not None:
+        return cached
     sources = []
-    for code, name, feeds in (
-        FacilityType.objects.exclude(feeds="").order_by("code").values_list("code", "name", "feeds")
-    ):
-        for rule in feed_rules(feeds):
-            sources.append(
-                measures.Source(rule.item_code, rule.measure, rule.level, code, "", name)
-            )
-    for code, type_code, feeds in (
-        Standard.objects.exclude(feeds="")
+    rows = [
+        (code, "", name, feeds)
+        for code, name, feeds in FacilityType.objects.exclude(feeds="")
+        .order_by("code")
+        .values_list("code", "name", "feeds")
+    ] + [
+        (type_code or "", code, code, feeds)
+        for code, type_code, feeds in Standard.objects.exclude(feeds="")
         .order_by("code")
         .values_list("code", "facility_type__code", "feeds")
-    ):
-        for rule in feed_rules(feeds):
+    ]
+    for type_code, standard, label, feeds in rows:
+        try:
+            rules = feed_rules(feeds)
+        except ValidationError:
+            continue
+        for rule in rules:
             sources.append(
                 measures.Source(
-                    rule.item_code, rule.measure, rule.level, type_code or "", code, code
+                    rule.item_code, rule.measure, rule.level, type_code, standard, label
                 )
             )
+    cache.set(FEED_SOURCES_KEY, sources, FEED_SOURCES_SECONDS)
     return sources
+
+
+def feed_sources_forget(**_kwargs) -> None:
+    cache.delete(FEED_SOURCES_KEY)
+
+
+def source_of(code: str, kind: str) -> measures.Source | None:
+    """The rule that feeds an item (its first one), if its measure suits the item's kind."""
+    for source in feed_sources():
+        if source.item_code == code:
+            return source if measures.KIND_OF[source.measure] == kind else None
+    return None
 
 
 @dataclass
@@ -248,11 +276,19 @@ def sentence(measured: measures.Measured) -> str:
 
 def submission_register(submission) -> measures.Measured | None:
     """The register's value of a saved or new submission's item (its agency's part), or None
-    when no rule feeds the item; the submission's item and period must be loaded."""
-    values = item_register_values(
-        submission.period, agency_id=submission.agency_id, item_ids=[submission.item_id]
+    when no rule feeds the item (then without a query); its item and period must be loaded."""
+    item, period = submission.item, submission.period
+    source = source_of(item.code, item.kind)
+    if source is None:
+        return None
+    assigned = list(
+        Assignment.objects.filter(item_id=item.pk, agency__region_id=period.region_id)
+        .order_by("agency_id")
+        .values_list("agency_id", flat=True)
     )
-    return values.get(submission.item.code)
+    register = register_on(period.region_id, period.reference_on)
+    places = measures.agency_part(register.places, submission.agency_id, assigned, source.measure)
+    return register.measure(source, places)
 
 
 def answer_matches(submission, answer: dict) -> bool:
@@ -284,29 +320,31 @@ def take_state(submission, measured: measures.Measured | None) -> str | None:
 # ---- readiness: what the register stands in for ----------------------------------------------
 
 
-def register_documents(rows, requirements: dict, periods: dict | None = None) -> list[tuple]:
+def register_documents(
+    rows, requirements: dict, periods: dict | None = None, known: dict | None = None
+) -> list[tuple]:
     """(submission id, requirement id, document date, valid until) for each document the
     register provides (`indicators.selectors.readiness.with_register` is the rule's caller).
 
     `rows` are (submission id, item id, period id, agency id or None). The listing counts as
     dated on the reference date when at least one place is behind the value; each certificate
     behind it counts for `sertifikat` with its own dates. In a fixed number of queries per
-    period, whatever the number of rows.
+    period, whatever the number of rows; none for the rows whose value is `known` (by id).
     """
-    by_code: dict[str, measures.Source] = {}
-    for source in feed_sources():
-        by_code.setdefault(source.item_code, source)
-    item_ids = {row[1] for row in rows}
-    fed = {
-        pk: by_code[code]
-        for pk, code, kind in Item.objects.filter(pk__in=item_ids, code__in=list(by_code))
-        .order_by()
-        .values_list("pk", "code", "kind")
-        if measures.KIND_OF[by_code[code].measure] == kind
-    }
-    rows = [row for row in rows if row[1] in fed]
+    known = known or {}
+    fed = {}
+    for item_id, found in requirements.items():
+        if found and (source := source_of(found[0].item_code, found[0].item_kind)):
+            fed[item_id] = source
+    found = [
+        (row[0], requirement, known[row[0]])
+        for row in rows
+        if row[0] in known and known[row[0]] is not None
+        for requirement in requirements.get(row[1], [])
+    ]
+    rows = [row for row in rows if row[1] in fed and row[0] not in known]
     if not rows:
-        return []
+        return _documents(found)
     from indicators.models import Period, Submission
 
     if periods is None or any(row[2] not in periods for row in rows):
@@ -331,7 +369,6 @@ def register_documents(rows, requirements: dict, periods: dict | None = None) ->
         pk: register_on(periods[pk].region_id, periods[pk].reference_on)
         for pk in sorted({row[2] for row in rows})
     }
-    found = []
     for pk, item_id, period_id, agency_id in rows:
         register, source = registers[period_id], fed[item_id]
         places = measures.agency_part(
@@ -341,14 +378,20 @@ def register_documents(rows, requirements: dict, periods: dict | None = None) ->
             source.measure,
         )
         measured = register.measure(source, places)
-        for requirement in requirements.get(item_id, []):
-            if requirement.doc_type == "data" and measured.listed:
-                found.append((pk, requirement.id, register.reference_date, None))
-            elif requirement.doc_type == "sertifikat":
-                found += [
-                    (pk, requirement.id, h.granted_on, h.valid_until) for h in measured.holdings
-                ]
-    return found
+        found += [(pk, requirement, measured) for requirement in requirements.get(item_id, [])]
+    return _documents(found)
+
+
+def _documents(found) -> list[tuple]:
+    documents = []
+    for pk, requirement, measured in found:
+        if requirement.doc_type == "data" and measured.listed:
+            documents.append((pk, requirement.id, measured.reference_date, None))
+        elif requirement.doc_type == "sertifikat":
+            documents += [
+                (pk, requirement.id, h.granted_on, h.valid_until) for h in measured.holdings
+            ]
+    return documents
 
 
 # ---- the coverage page -----------------------------------------------------------------------

@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max
+from django.db.models import Count, F, Max
 from django.utils.translation import gettext as _
 
 from clusters.models import EvidenceRequirement
@@ -38,6 +38,8 @@ class Requirement:
     must_be_in_force: bool
     name_en: str = ""
     doc_type: str = ""
+    item_code: str = ""  # the item's code and kind: which `feeds` rule may speak for it
+    item_kind: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def requirements_by_item(
     rows = EvidenceRequirement.objects.filter(
         **({"item_id__in": set(item_ids)} if item_ids is not None else where)
     )
+    rows = rows.annotate(item_code=F("item__code"), item_kind=F("item__kind"))
     for r in rows.order_by("item_id", "order", "code"):
         found[r.item_id].append(
             Requirement(
@@ -185,6 +188,8 @@ def requirements_by_item(
                 r.must_be_in_force,
                 r.name_en,
                 r.doc_type,
+                r.item_code,
+                r.item_kind,
             )
         )
     return found
@@ -217,12 +222,12 @@ def documents_by_submission(
 REGISTER_DOC_TYPES = ("data", "sertifikat")
 
 
-def with_register(documents: dict, rows, requirements: dict, periods=None) -> dict:
+def with_register(documents: dict, rows, requirements: dict, periods=None, known=None) -> dict:
     """Add to `documents` (per submission id) what the register of facilities provides for the
     items it feeds: its listing meets their `data` requirements and each certificate it holds
     on the reference date their `sertifikat` ones. `rows` are (submission id, item id, period
     id, agency id or None). No query when no row asks for such a document; else a fixed number
-    per period, whatever the number of rows."""
+    per period, whatever the number of rows (none for a row whose value is `known`)."""
     rows = [
         row
         for row in rows
@@ -232,7 +237,8 @@ def with_register(documents: dict, rows, requirements: dict, periods=None) -> di
         return documents
     from facilities.selectors import register_documents
 
-    for pk, requirement_id, dated, valid_until in register_documents(rows, requirements, periods):
+    found = register_documents(rows, requirements, periods, known)
+    for pk, requirement_id, dated, valid_until in found:
         documents.setdefault(pk, []).append(
             Document(requirement_id, dated, valid_until, from_register=True)
         )

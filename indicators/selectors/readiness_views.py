@@ -20,6 +20,7 @@ from indicators.selectors import flags as flag_signs
 from indicators.selectors import readiness as ready
 
 S = Submission.Status
+UNKNOWN = object()  # item_checklist: the register's value not computed by the caller
 READY_FILTERS = ("ready", "not_ready")
 
 
@@ -147,7 +148,12 @@ class Checklist:
 
 
 def item_checklist(
-    item: Item, period: Period, submission: Submission, evidence: list, previous=None
+    item: Item,
+    period: Period,
+    submission: Submission,
+    evidence: list,
+    previous=None,
+    register=UNKNOWN,
 ) -> Checklist:
     """The checklist of the item page from its already loaded files and last year's answer, in
     one query (one more for the signs of a saved submission, and the register's for an item
@@ -158,11 +164,14 @@ def item_checklist(
         e.requirement_shown = names.get(e.requirement_id)  # the list shows what each file is
     documents = [ready.document_of(e) for e in evidence]
     key = submission.pk or 0  # an unsaved draft: the register speaks for it all the same
+    # `register`: the item page's value from the register of facilities, already computed.
+    known = None if register is UNKNOWN else {key: register}
     documents += ready.with_register(
         {key: []},
         [(key, item.pk, period.pk, submission.agency_id)],
         {item.pk: requirements},
         {period.pk: period},
+        known,
     ).get(key, [])
     readiness = ready.evaluate(requirements, documents, period.reference_on)
     flags = []

@@ -28,7 +28,7 @@ def item_detail(request, code):
         return _take(request, agency, item, submission)
     page = workspace.item_page(agency, period, item, submission)
     checklist = readiness_views.item_checklist(
-        item, period, submission, page.evidence, page.previous
+        item, period, submission, page.evidence, page.previous, register=page.register
     )
     form = AnswerForm(
         request.POST or None,
