@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks.backends.database",
     "clusters",
     "indicators",
 ]
@@ -339,6 +341,22 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background jobs (django-tasks): the verification pack is built by the worker
+# (`manage.py db_worker`, a systemd unit in docs/DEPLOY.md; `make run` and `make serve` start
+# one), never in the request. TASKS_IMMEDIATE=on runs jobs in the request instead (tests).
+TASKS_IMMEDIATE = env.bool("TASKS_IMMEDIATE", default=False)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_IMMEDIATE
+        else "django_tasks.backends.database.DatabaseBackend"
+    }
+}
+# Days a verification pack stays downloadable before it is deleted (indicators/services/packs.py).
+VERIFICATION_PACK_DAYS = env.int("VERIFICATION_PACK_DAYS", default=7)
+if VERIFICATION_PACK_DAYS < 1:
+    raise ImproperlyConfigured("VERIFICATION_PACK_DAYS must be at least 1.")
 
 # Signs of copied or doubtful data (indicators/selectors/flags.py): a value that moved from last
 # year by more than this share (0.5 = 50 %) of last year's, or a percentage by more points.
