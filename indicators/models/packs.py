@@ -30,6 +30,7 @@ class VerificationPack(models.Model):
         RUNNING = "running", _("Sedang dibuat")
         DONE = "done", _("Selesai")
         FAILED = "failed", _("Gagal")
+        EXPIRED = "expired", _("Kedaluwarsa, berkas dihapus")
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 

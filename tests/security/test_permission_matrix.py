@@ -1,5 +1,6 @@
 """Every URL of the project, for every kind of visitor, answers as the matrix says."""
 
+import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -8,9 +9,12 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks.backends.database.models import DBTaskResult
 
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from indicators.models import (
@@ -21,6 +25,7 @@ from indicators.models import (
     Period,
     Region,
     Submission,
+    VerificationPack,
 )
 from tests.security.permission_matrix import (
     KNOWN_HOLES,
@@ -86,6 +91,11 @@ def samples(demo_with_values):
     log = AccessLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     item = submission.item
+    pack = VerificationPack.objects.create(
+        period=period, scope="approved", status="done", built_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )  # fmt: skip
+    pack.file.save("paket.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     objects = {
         "auth.group": Group.objects.get(name="OPD Operator"),
         "auth.user": operator,
@@ -105,6 +115,12 @@ def samples(demo_with_values):
         "indicators.period": period,
         "indicators.assignment": Assignment.objects.get(agency__code="DINKES", item=item),
         "indicators.officialresult": OfficialResult.objects.get(period__year=period.year - 1),
+        "indicators.verificationpack": pack,
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
+            task_path="indicators.tasks.verification_pack_build",
+            args_kwargs={"args": [pack.pk], "kwargs": {}},
+            backend_name="default",
+        ),
     }
     for obj in objects.values():
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
@@ -120,7 +136,12 @@ def samples(demo_with_values):
         ),
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
-        "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": "/admin/indicators/",
+        "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators)/$": (
+            "/admin/indicators/"
+        ),
+        "admin/indicators/verificationpack/<int:pk>/download/": (
+            f"/admin/indicators/verificationpack/{pack.pk}/download/"
+        ),
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/clusters/framework/<int:pk>/copy/": (
             f"/admin/clusters/framework/{period.framework_id}/copy/"
