@@ -32,6 +32,8 @@ REFRESH_SECONDS = 3
 def size_text(size) -> str:
     if size is None:
         return "—"
+    if size < 1024 * 1024:
+        return f"{format_number(size / 1024, 0)} KB"
     return f"{format_number(size / (1024 * 1024), 1)} MB"
 
 
@@ -83,15 +85,12 @@ class VerificationPackAdmin(admin.ModelAdmin):
     list_display = (
         "id",
         "period",
-        "scope",
-        "filters_display",
+        "scope_display",
         "status_display",
-        "progress_display",
+        "progress_short",
         "started_by",
-        "created_at",
         "built_at",
         "expires_at",
-        "size_display",
         "download_link",
     )
     list_display_links = ("id", "period")
@@ -138,6 +137,11 @@ class VerificationPackAdmin(admin.ModelAdmin):
 
     # columns
 
+    @admin.display(description=_("cakupan"), ordering="scope")
+    def scope_display(self, obj):
+        chosen = ", ".join(obj.filters.values())
+        return f"{obj.get_scope_display()} ({chosen})" if chosen else obj.get_scope_display()
+
     @admin.display(description=_("saringan"))
     def filters_display(self, obj):
         return ", ".join(obj.filters.values()) or "—"
@@ -154,7 +158,12 @@ class VerificationPackAdmin(admin.ModelAdmin):
     def progress_display(self, obj):
         if obj.status == VerificationPack.Status.EXPIRED:
             return "—"
-        text = gettext("%(done)s dari %(total)s berkas, %(bytes)s dari %(all)s") % {
+        if obj.status == VerificationPack.Status.QUEUED:
+            return format_html(
+                '<span class="kla-pack-progress-text">{}</span>',
+                gettext("menunggu giliran di pekerja latar"),
+            )
+        text = gettext("%(done)s dari %(total)s berkas · %(bytes)s dari %(all)s") % {
             "done": format_number(obj.files_done),
             "total": format_number(obj.files_total),
             "bytes": size_text(obj.bytes_done),
@@ -167,6 +176,20 @@ class VerificationPackAdmin(admin.ModelAdmin):
             obj.percent,
             obj.percent,
             text,
+        )
+
+    @admin.display(description=_("kemajuan"))
+    def progress_short(self, obj):
+        if obj.status in (VerificationPack.Status.EXPIRED, VerificationPack.Status.QUEUED):
+            return "—"
+        return format_html(
+            '<progress max="100" value="{}">{} %</progress> '
+            '<span class="kla-pack-progress-text">{} % · {}/{}</span>',
+            obj.percent,
+            obj.percent,
+            obj.percent,
+            format_number(obj.files_done),
+            format_number(obj.files_total),
         )
 
     @admin.display(description=_("berkas tidak disertakan"))

@@ -34,7 +34,9 @@ class VerificationPack(models.Model):
 
     ACTIVE = (Status.QUEUED, Status.RUNNING)
 
-    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="packs")
+    period = models.ForeignKey(
+        Period, on_delete=models.CASCADE, related_name="packs", verbose_name=_("periode")
+    )
     scope = models.CharField(_("cakupan"), max_length=10, choices=Scope.choices)
     cluster = models.CharField(_("klaster"), max_length=10, blank=True)
     agency = models.CharField(_("OPD"), max_length=40, blank=True)
