@@ -185,6 +185,9 @@ def evidence_s3_storage(
             "querystring_expire": expire_seconds,
             "signature_version": "s3v4",
             "file_overwrite": False,
+            # A file read (a download, a verification pack) is buffered in memory up to 2 MiB,
+            # on the temporary disk beyond: the default keeps whole objects in memory.
+            "max_memory_size": 2 * 1024 * 1024,
             # Empty means AWS itself; MinIO, Ceph or a provider's S3 need their URL here.
             "endpoint_url": endpoint_url or None,
             "region_name": region_name or None,
