@@ -27,11 +27,15 @@ from indicators.selectors.packs import Filters
 from indicators.services import packs
 
 REFRESH_SECONDS = 3
+# More agencies than this (a superuser's nation) are typed as a code instead of chosen.
+AGENCY_CHOICES = 300
 
 
 def size_text(size) -> str:
     if size is None:
         return "—"
+    if size < 1024:
+        return f"{format_number(size)} B"
     if size < 1024 * 1024:
         return f"{format_number(size / 1024, 0)} KB"
     return f"{format_number(size / (1024 * 1024), 1)} MB"
@@ -65,17 +69,24 @@ class PackForm(forms.Form):
         self.fields["cluster"].choices = everything + [
             (code, f"{code} · {name}") for code, name in clusters.items()
         ]
-        regions = periods.values("region")
-        agencies = dict(
-            Agency.objects.filter(region__in=regions).order_by("code").values_list("code", "name")
-        )
-        self.fields["agency"].choices = everything + [
-            (code, f"{code} · {name}") for code, name in agencies.items()
-        ]
+        regions = set(periods.values_list("region_id", flat=True))
+        agencies = Agency.objects.filter(region__in=regions).order_by("code")
+        codes = list(agencies.values_list("code", flat=True).distinct()[: AGENCY_CHOICES + 1])
+        if len(codes) > AGENCY_CHOICES:
+            # Too many to choose from: a code to type beats a list of thousands.
+            self.fields["agency"] = forms.CharField(
+                label=_("OPD"), required=False, max_length=40, help_text=_("Kode OPD, mis. DLH")
+            )
+        else:
+            # One region: its agencies by name; several: the codes they share.
+            names = dict(agencies.values_list("code", "name")) if len(regions) == 1 else {}
+            self.fields["agency"].choices = everything + [
+                (code, f"{code} · {names[code]}" if code in names else code) for code in codes
+            ]
 
     def filters(self) -> Filters:
         data = self.cleaned_data
-        return Filters(data["scope"], data["cluster"], data["agency"], data["item"].strip())
+        return Filters(data["scope"], data["cluster"], data["agency"].strip(), data["item"].strip())
 
 
 @admin.register(VerificationPack)

@@ -204,6 +204,7 @@ def _file_columns():
         (_("Nama butir"), lambda r: r.item_name),
         (_("Dokumen yang diminta"), lambda r: r.requirement),
         (_("OPD"), lambda r: r.agency),
+        (_("Nama OPD"), lambda r: r.agency_name),
         (_("Judul"), lambda r: r.title or r.original_name),
         (_("Nomor dokumen"), lambda r: r.document_number),
         (_("Tanggal dokumen"), lambda r: r.document_date),
