@@ -36,7 +36,10 @@ run: install
 	DEBUG=on $(MANAGE) migrate --noinput
 	DEBUG=on $(MANAGE) load_framework
 	DEBUG=on $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
-	DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
+	@# The background worker (verification packs) runs beside the server; both stop together.
+	DEBUG=on $(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
 
 # The production setup on loopback: DEBUG off, gunicorn, whitenoise's hashed static files. Plain
 # HTTP (HTTPS=off) only because nothing leaves 127.0.0.1; a real server puts nginx and TLS in front.
@@ -52,7 +55,10 @@ serve: install
 	$(SERVE_ENV) $(MANAGE) migrate --noinput
 	$(SERVE_ENV) $(MANAGE) load_framework
 	$(SERVE_ENV) $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
-	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
+	@# The background worker (verification packs) runs beside gunicorn; both stop together.
+	$(SERVE_ENV) $(MANAGE) db_worker --no-reload & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
 test: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from clusters.models import Item
 from facilities.models import Certification, Facility
 from indicators import roles
-from indicators.models import Agency, Evidence, Period, Region, Submission
+from indicators.models import Agency, Evidence, Period, Region, Submission, VerificationPack
 from indicators.selectors.periods import current_period
 from indicators.selectors.workspace import agency_items, submission_for
 
@@ -72,6 +72,30 @@ def evidence_for_operator(user, pk: int) -> Evidence:
         ),
         pk=pk,
     )
+
+
+def packs_visible_to(user) -> QuerySet[VerificationPack]:
+    """Verification packs the user may see: their regions' for verifiers, all for superusers."""
+    if user.is_superuser:
+        return VerificationPack.objects.all()
+    if not roles.is_verifier(user):
+        return VerificationPack.objects.none()
+    return VerificationPack.objects.filter(period__region__in=roles.user_regions(user))
+
+
+def pack_for_user(user, pk: int) -> VerificationPack:
+    """A pack the user may download, ready and not expired, or 404 (another region's too)."""
+    pack = get_object_or_404(packs_visible_to(user).select_related("period__region"), pk=pk)
+    if not pack.is_downloadable():
+        raise Http404(_("Paket belum selesai atau sudah kedaluwarsa."))
+    return pack
+
+
+def pack_periods(user) -> QuerySet[Period]:
+    """The periods a user may build packs of: their regions' when they are a verifier."""
+    if not roles.is_verifier(user):
+        return Period.objects.none()
+    return Period.objects.filter(region__in=roles.user_regions(user)).select_related("region")
 
 
 @dataclass

@@ -23,6 +23,8 @@ VERIFIER_PERMISSIONS = [
     ("indicators", "view_officialresult"),
     ("indicators", "add_officialresult"),
     ("indicators", "change_officialresult"),
+    ("indicators", "view_verificationpack"),
+    ("indicators", "add_verificationpack"),
     ("clusters", "view_framework"),
     ("clusters", "view_cluster"),
     ("clusters", "view_indicator"),

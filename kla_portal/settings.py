@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks.backends.database",
     "clusters",
     "indicators",
     "facilities",
@@ -187,6 +189,9 @@ def evidence_s3_storage(
             "querystring_expire": expire_seconds,
             "signature_version": "s3v4",
             "file_overwrite": False,
+            # A file read (a download, a verification pack) is buffered in memory up to 2 MiB,
+            # on the temporary disk beyond: the default keeps whole objects in memory.
+            "max_memory_size": 2 * 1024 * 1024,
             # Empty means AWS itself; MinIO, Ceph or a provider's S3 need their URL here.
             "endpoint_url": endpoint_url or None,
             "region_name": region_name or None,
@@ -343,6 +348,22 @@ LOGGING = {
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Background jobs (django-tasks): the verification pack is built by the worker
+# (`manage.py db_worker`, a systemd unit in docs/DEPLOY.md; `make run` and `make serve` start
+# one), never in the request. TASKS_IMMEDIATE=on runs jobs in the request instead (tests).
+TASKS_IMMEDIATE = env.bool("TASKS_IMMEDIATE", default=False)
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks.backends.immediate.ImmediateBackend"
+        if TASKS_IMMEDIATE
+        else "django_tasks.backends.database.DatabaseBackend"
+    }
+}
+# Days a verification pack stays downloadable before it is deleted (indicators/services/packs.py).
+VERIFICATION_PACK_DAYS = env.int("VERIFICATION_PACK_DAYS", default=7)
+if VERIFICATION_PACK_DAYS < 1:
+    raise ImproperlyConfigured("VERIFICATION_PACK_DAYS must be at least 1.")
 
 # Signs of copied or doubtful data (indicators/selectors/flags.py): a value that moved from last
 # year by more than this share (0.5 = 50 %) of last year's, or a percentage by more points.

@@ -3,4 +3,4 @@
 Importing the modules registers their admins; every one is scoped to the user's regions.
 """
 
-from indicators.admin import reference, scoping, submissions  # noqa: F401
+from indicators.admin import packs, reference, scoping, submissions  # noqa: F401

@@ -1,5 +1,6 @@
 """The year's work: regions, agencies, periods, submissions, evidence, review and results."""
 
+from indicators.models.packs import VerificationPack
 from indicators.models.periods import ImportConfirmation, OfficialResult, Period, ReminderLog
 from indicators.models.regions import Agency, Assignment, Kecamatan, Kelurahan, Region
 from indicators.models.submissions import (
@@ -26,6 +27,7 @@ __all__ = [
     "ReminderLog",
     "ReviewEvent",
     "Submission",
+    "VerificationPack",
     "evidence_path",
     "evidence_storage",
     "review_queue_rank",

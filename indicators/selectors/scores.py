@@ -1,6 +1,9 @@
 """Scores of a period on each basis, fed from the database in a constant number of queries."""
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable
+from decimal import Decimal
+from fractions import Fraction
 
 from clusters import scoring
 from clusters.selectors import framework_spec
@@ -66,4 +69,26 @@ def score_document(period: Period, basis: str) -> dict:
         "period": period.year,
         "basis": basis,
         **period_score(period, basis).as_json(),
+    }
+
+
+def item_points(period: Period, basis: str) -> dict[str, Decimal]:
+    """Per item code, the points it earns on a basis: its share of its indicator's points."""
+    spec = framework_spec(period.framework)
+    result = scoring.score(spec, counted_answers(period, basis))
+    fractions = {item.code: item.fraction for item in result.items}
+    weights = defaultdict(Fraction)
+    for item in spec.items:
+        weights[item.indicator] += Fraction(item.weight)
+    max_points = {indicator.code: Fraction(indicator.max_points) for indicator in spec.indicators}
+    return {
+        item.code: scoring.round_half_up(
+            max_points[item.indicator]
+            * Fraction(item.weight)
+            * fractions[item.code]
+            / weights[item.indicator]
+        )
+        if weights[item.indicator]
+        else Decimal("0.00")
+        for item in spec.items
     }

@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from indicators import access
+from indicators.exports.attachment import attachment_response
 from indicators.forms_documents import DocumentForm, document_details
 from indicators.selectors import readiness
 from indicators.services import documents, workflow
@@ -24,17 +25,11 @@ def evidence_download(request, pk):
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404(_("Berkas tidak ditemukan.")) from None
-    response = FileResponse(
+    return attachment_response(
         handle,
-        as_attachment=True,
         filename=evidence.original_name,
         content_type=evidence.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    # Even if a browser rendered it, a file could run nothing and reach nothing.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

@@ -149,3 +149,40 @@ def test_the_ready_basis_costs_the_same_queries_at_any_size(generate):
     # the five of any basis, and the readiness of the approved rows: their requirements, files;
     # since issue 14 the register's documents: periods, agencies, assignments and the register
     assert counts[0] == counts[1] <= 14
+
+
+# ---- verification packs (issue 15) ---------------------------------------------------------------
+
+PACK_BUDGETS = {"pack list": 10, "pack page": 7}
+
+
+def _packs(period, user, count):
+    from indicators.models import VerificationPack
+
+    for n in range(count):
+        VerificationPack.objects.create(
+            period=period, scope="all", item=f"X.{n}", status="failed", started_by=user
+        )
+
+
+def test_the_pack_pages_cost_the_same_queries_with_few_or_many_packs(demo, client, verifier):
+    from indicators.models import VerificationPack
+
+    _packs(demo.period, verifier, 2)
+    pack = VerificationPack.objects.first()
+    small = {
+        "pack list": _page_queries(client, verifier, "/admin/indicators/verificationpack/"),
+        "pack page": _page_queries(
+            client, verifier, f"/admin/indicators/verificationpack/{pack.pk}/change/"
+        ),
+    }
+    _packs(demo.period, verifier, 40)
+    big = {
+        "pack list": _page_queries(client, verifier, "/admin/indicators/verificationpack/"),
+        "pack page": _page_queries(
+            client, verifier, f"/admin/indicators/verificationpack/{pack.pk}/change/"
+        ),
+    }
+    assert small == big
+    for name, count in big.items():
+        assert count <= PACK_BUDGETS[name], (name, count)

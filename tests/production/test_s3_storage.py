@@ -115,3 +115,36 @@ def test_healthz_checks_the_bucket_when_s3_is_configured(s3, client, db):
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["storage"] == "error"
+
+
+def test_the_verification_pack_streams_from_s3_and_leaves_out_a_changed_object(
+    s3, demo, verifier, monkeypatch, django_capture_on_commit_callbacks
+):
+    import io
+    import zipfile
+
+    from indicators.models import Submission, VerificationPack
+    from indicators.selectors.packs import Filters
+    from indicators.services import packs
+    from tests.conftest import attach_evidence, make_submission
+
+    monkeypatch.setattr(VerificationPack._meta.get_field("file"), "storage", storages["evidence"])
+    assert storages["evidence"].max_memory_size == 2 * 1024 * 1024
+    submission = make_submission(demo.period, "DLH", "II.11.a", status=Submission.Status.APPROVED)
+    kept = attach_evidence(submission, name="Sertifikat RBRA.pdf", content=PDF + b"kept")
+    changed = attach_evidence(submission, name="Foto.pdf", content=PDF + b"original")
+    s3.put_object(Bucket=s3.bucket, Key=changed.file.name, Body=PDF + b"changed in the bucket")
+    with django_capture_on_commit_callbacks(execute=True):
+        pack = packs.pack_request(period=demo.period, filters=Filters(), actor=verifier)
+    pack.refresh_from_db()
+    assert pack.status == "done", pack.error
+    assert pack.file.name.startswith("packs/") and pack.file.name in keys(s3)
+    assert [x["evidence"] for x in pack.left_out] == [changed.pk]
+    with pack.file.open("rb") as handle:
+        archive = zipfile.ZipFile(io.BytesIO(handle.read()))
+    files = [n for n in archive.namelist() if "/" in n]
+    assert files == ["II/II.11/II.11.a/DLH/01-sertifikat-rbra.pdf"]
+    assert (
+        archive.read(files[0]) == PDF + b"kept"
+        and kept.sha256 in archive.read("SHA256SUMS").decode()
+    )

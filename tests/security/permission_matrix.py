@@ -96,7 +96,7 @@ MATRIX = {
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": STAFF_NOT_FOUND,  # no public URL
-    "admin/^(?P<app_label>auth|axes|clusters|indicators|facilities)/$": STAFF,
+    "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities)/$": STAFF,
     "admin/(?P<url>.*)$": STAFF_NOT_FOUND,
     **admin_model(
         "admin/auth/group/",
@@ -157,6 +157,30 @@ MATRIX = {
     **admin_model(
         "admin/facilities/certification/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
     ),
+    # verification packs (issue 15): the region's verifiers build and download them; nobody
+    # adds, edits or deletes one by hand (expiry deletes them)
+    "admin/indicators/verificationpack/build/": STAFF,
+    "admin/indicators/verificationpack/<int:pk>/download/": row(
+        LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK
+    ),  # fmt: skip
+    **admin_model(
+        "admin/indicators/verificationpack/",
+        add=NOBODY,
+        change=REGION_CHANGE,
+        history=REGION_CHANGE,
+        delete=NOBODY,
+        audited=False,
+    ),  # fmt: skip
+    # the background jobs' records (django-tasks): superusers read them, nobody writes them
+    **admin_model(
+        "admin/django_tasks_database/dbtaskresult/",
+        changelist=SUPERUSER,
+        add=NOBODY,
+        change=SUPERUSER,
+        history=SUPERUSER,
+        delete=NOBODY,
+        audited=False,
+    ),  # fmt: skip
     # the portal itself
     "healthz": PUBLIC,
     "i18n/setlang/": row(*[REDIRECT] * 7),
@@ -206,6 +230,8 @@ POST_MATRIX = {
     "admin/clusters/framework/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     "admin/indicators/submission/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     "admin/indicators/agency/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
+    # An invalid form (no period): shown again, nothing started.
+    "admin/indicators/verificationpack/build/": row(LOGIN, LOGIN, LOGIN, OK, OK, LOGIN, OK),
 }
 
 # Holes the matrix has found and that are still open: (method, route, role) -> reason. Empty

@@ -1,5 +1,6 @@
 """Every URL of the project, for every kind of visitor, answers as the matrix says."""
 
+import datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -8,10 +9,13 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_tasks.backends.database.models import DBTaskResult
 
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from facilities.models import Certification, Facility, FacilityType, Standard
@@ -25,6 +29,7 @@ from indicators.models import (
     Period,
     Region,
     Submission,
+    VerificationPack,
 )
 from tests.conftest import PDF
 from tests.security.permission_matrix import (
@@ -115,6 +120,11 @@ def samples(demo_with_values):
         facility=facility,
         upload=SimpleUploadedFile("prap.pdf", PDF),
     )
+    pack = VerificationPack.objects.create(
+        period=period, scope="approved", status="done", built_at=timezone.now(),
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )  # fmt: skip
+    pack.file.save("paket.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     objects = {
         "auth.group": Group.objects.get(name="OPD Operator"),
         "auth.user": operator,
@@ -138,6 +148,12 @@ def samples(demo_with_values):
         "facilities.standard": certification.standard,
         "facilities.facility": facility,
         "facilities.certification": certification,
+        "indicators.verificationpack": pack,
+        "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
+            task_path="indicators.tasks.verification_pack_build",
+            args_kwargs={"args": [pack.pk], "kwargs": {}},
+            backend_name="default",
+        ),
     }
     for obj in objects.values():
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
@@ -153,7 +169,9 @@ def samples(demo_with_values):
         ),
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
-        "admin/^(?P<app_label>auth|axes|clusters|indicators|facilities)/$": "/admin/indicators/",
+        "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities)/$": (
+            "/admin/indicators/"
+        ),
         "fasilitas/register/<int:pk>/": f"/fasilitas/register/{facility.pk}/",
         "fasilitas/register/<int:pk>/close/": f"/fasilitas/register/{facility.pk}/close/",
         "fasilitas/register/<int:pk>/certificates/add/": (
@@ -164,6 +182,9 @@ def samples(demo_with_values):
         ),
         "fasilitas/register/certificates/<int:pk>/file/": (
             f"/fasilitas/register/certificates/{certification.pk}/file/"
+        ),
+        "admin/indicators/verificationpack/<int:pk>/download/": (
+            f"/admin/indicators/verificationpack/{pack.pk}/download/"
         ),
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/clusters/framework/<int:pk>/copy/": (
