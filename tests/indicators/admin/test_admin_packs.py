@@ -115,3 +115,17 @@ def test_an_expired_pack_cannot_be_downloaded(verifier_client, demo, approved, p
     pack = VerificationPack.objects.get()
     VerificationPack.objects.filter(pk=pack.pk).update(expires_at=pack.built_at)
     assert verifier_client.get(f"{LIST}{pack.pk}/download/").status_code == 404
+
+
+def test_too_many_agencies_to_list_are_typed_as_a_code(
+    client, demo, approved, superuser, post_build, monkeypatch
+):
+    from indicators.admin import packs as pack_admin
+
+    client.force_login(superuser)
+    assert 'select name="agency"' in client.get(BUILD).content.decode()
+    monkeypatch.setattr(pack_admin, "AGENCY_CHOICES", 3)
+    page = client.get(BUILD).content.decode()
+    assert 'input type="text" name="agency"' in page and "Kode OPD, mis. DLH" in page
+    post_build(client, demo.period, agency="dinkes")
+    assert VerificationPack.objects.get().agency == "DINKES"
