@@ -1,7 +1,7 @@
 """Each role's home at `/`: the operator's items of the open period, or a landing page."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
 from indicators import access, roles
 from indicators.selectors import readiness_views, workspace
@@ -10,12 +10,9 @@ from indicators.selectors.periods import current_period
 
 @login_required
 def home(request):
-    """Operators see their agency's items and notices, verifiers land on their review queue,
-    everyone else sees a page of links."""
+    """Operators see their agency's items and notices; everyone else a page of links."""
     user = request.user
     agencies = list(access.operator_agencies(user))
-    if not agencies and roles.is_verifier(user) and user.is_staff:
-        return redirect("admin:review_queue")
     if not agencies:
         context = {
             "is_verifier": roles.is_verifier(user),
