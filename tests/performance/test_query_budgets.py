@@ -67,6 +67,11 @@ PAGE_BUDGETS = {
     # +1 since issue 11: may this reviewer review it (member of the agency, or its submitter)?
     # +4 since issue 13: requirements, their files, flags and readiness beside the files.
     "admin submission": 15,
+    # The verifier's workbench: a page of 50 rows with readiness, signs and what changed since
+    # the last review; the review page with last year's answer, checklist and both histories.
+    # 17, and 2 more when a row on the page was reviewed before: its answer then, files since.
+    "review queue": 19,
+    "review page": 11,
 }
 
 
@@ -122,3 +127,15 @@ def test_the_ready_basis_costs_the_same_queries_at_any_size(generate):
     counts = [_queries(lambda p=p: period_score(p, READY)) for p in (small, big)]
     # the five of any basis, and the readiness of the approved rows: their requirements, files
     assert counts[0] == counts[1] <= 8
+
+
+def test_the_review_queue_costs_the_same_with_every_filter_at_two_sizes(generate, client):
+    from benchmarks.pages import VERIFIER, sample_objects
+
+    query = "?status=all&readiness=not_ready&flag=any&cluster=III"
+    generate(regions=2, agencies=12, periods=2)
+    small = _page_queries(client, sample_objects("r0001")[VERIFIER], "/admin/review/" + query)
+    generate(regions=6, agencies=40, periods=2)
+    big = _page_queries(client, sample_objects("r0006")[VERIFIER], "/admin/review/" + query)
+    # + judging every filtered row: the rows, their requirements and files, three for the signs
+    assert small == big <= PAGE_BUDGETS["review queue"] + 6

@@ -105,7 +105,15 @@ PORTAL_PARAMETERS = {
     "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),
     "admin/indicators/submission/import/": ("period",),
     "admin/review/": (
-        "region", "year", "cluster", "indicator", "agency", "status", "readiness", "flag", "page",
+        "region",
+        "year",
+        "cluster",
+        "indicator",
+        "agency",
+        "status",
+        "readiness",
+        "flag",
+        "page",
     ),  # fmt: skip
 }
 

@@ -291,3 +291,28 @@ def test_rule_text_of_each_rule(demo):
     assert texts["check"].startswith("Ya mendapat nilai penuh")
     assert "Ambang bertingkat" in texts["bands"]
     assert ReviewEvent  # imported for the separation test's events
+
+
+def test_the_queue_costs_the_same_queries_for_one_reviewed_row_or_many(
+    verifier_client, demo, verifier
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def returned_and_resubmitted(code, agency="DINKES"):
+        s = make_submission(demo.period, agency, code)
+        workflow.submission_return(submission_id=s.pk, actor=verifier, note="x", version=s.version)
+        attach(s)
+        Submission.objects.filter(pk=s.pk).update(status="submitted")
+
+    def count():
+        verifier_client.get(QUEUE)
+        with CaptureQueriesContext(connection) as queries:
+            assert verifier_client.get(QUEUE).status_code == 200
+        return len(queries)
+
+    returned_and_resubmitted("III.13.a")
+    one = count()
+    for code in ("III.14.a", "III.12.a", "IV.19.a", "K.1.a"):
+        returned_and_resubmitted(code, "DISDIK" if code.startswith("IV") else "DINKES")
+    assert count() == one
