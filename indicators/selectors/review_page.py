@@ -124,7 +124,8 @@ def change_text(item: Item, now: Decimal | None, before: Decimal | None) -> str:
         return _("tidak berubah")
     sign = "+" if delta > 0 else "−"
     better = (delta < 0) if lower_is_better(item) else (delta > 0)
-    return f"{sign}{amount} ({_('membaik') if better else _('memburuk')})"
+    verdict = _("membaik") if better else _("memburuk")
+    return f"{sign}{amount} ({verdict})"
 
 
 def _audit(submission: Submission) -> list[AuditRow]:
