@@ -278,6 +278,7 @@ def test_evidence_download_is_an_attachment_with_nosniff(verifier_client, submit
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"  # previews: own pages only
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == PNG
 
