@@ -39,6 +39,10 @@ def queue_view(request):
         _bulk(request, scope.period)
         return redirect(back)
     page = review_queue.review_queue_page(scope.period, filters)
+    row_query = filters.query(page=filters.page)
+    base = reverse("admin:review_page", args=[0]).removesuffix("0/")
+    for row in page.rows:
+        row.url = f"{base}{row.submission.pk}/" + (f"?{row_query}" if row_query else "")
     statuses = [
         (status, label, page.counts.get(status), queue_url(filters, status=status))
         for status, label in (
@@ -57,7 +61,7 @@ def queue_view(request):
         "filters": filters,
         "statuses": statuses,
         "total_all": sum(page.counts.values()),
-        "row_query": filters.query(page=filters.page),
+        "row_query": row_query,
         "flag_choices": [(code, flag_signs.label(code)) for code in flag_signs.CODES],
         "previous_url": queue_url(filters, page=str(filters.page_number - 1))
         if filters.page_number > 1
@@ -66,6 +70,12 @@ def queue_view(request):
         if filters.page_number < page.pages
         else "",
         "note_max": workflow.NOTE_MAX_LENGTH,
+        # Translated once here rather than once per row in the template.
+        "never_reviewed": _("belum pernah ditinjau"),
+        "no_change": _("tidak ada perubahan"),
+        "ready_label": _("siap"),
+        "not_ready_label": _("belum siap"),
+        "findings_label": _("temuan terbuka"),
     }
     return TemplateResponse(request, "admin/indicators/review_queue.html", context)
 
