@@ -5,7 +5,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 MO := locale/en/LC_MESSAGES/django.mo
 
-.PHONY: install run serve test lint format bench messages
+.PHONY: install run serve test lint format bench messages vendor
 
 install: $(STAMP) $(MO)
 
@@ -77,3 +77,18 @@ bench: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+
+# pdf.js (npm's pdfjs-dist) for the review page's PDF previews, vendored into static/ and
+# committed: nothing is fetched at run time. Change the pin, run this, commit the result.
+PDFJS_VERSION := 6.5.438
+PDFJS_DIR := static/vendor/pdfjs
+vendor:
+	rm -rf .vendor-tmp && mkdir -p .vendor-tmp $(PDFJS_DIR)
+	cd .vendor-tmp && npm pack --silent pdfjs-dist@$(PDFJS_VERSION) >/dev/null
+	tar -xzf .vendor-tmp/pdfjs-dist-$(PDFJS_VERSION).tgz -C .vendor-tmp \
+	  package/build/pdf.min.mjs package/build/pdf.worker.min.mjs package/LICENSE
+	cp .vendor-tmp/package/build/pdf.min.mjs .vendor-tmp/package/build/pdf.worker.min.mjs \
+	  .vendor-tmp/package/LICENSE $(PDFJS_DIR)/
+	echo "pdfjs-dist $(PDFJS_VERSION) from npm (make vendor)" > $(PDFJS_DIR)/VERSION
+	rm -rf .vendor-tmp

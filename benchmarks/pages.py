@@ -28,6 +28,9 @@ PAGES = [
     Page("dashboard", "/dashboard/", GUGUS_TUGAS),
     Page("admin changelist", "/admin/indicators/submission/", VERIFIER, budget=10.0),
     Page("admin submission", None, VERIFIER, budget=10.0, locate="admin-change"),
+    # The verifier's workbench (issue 18), beside the stock changelist and change page.
+    Page("review queue", "/admin/review/", VERIFIER, budget=10.0),
+    Page("review page", None, VERIFIER, budget=10.0, locate="review-page"),
 ]
 
 
@@ -84,6 +87,8 @@ def page_path(page: Page, objects: dict) -> str:
     submission = objects["submission"]
     if page.locate == "admin-change":
         return reverse("admin:indicators_submission_change", args=[submission.pk])
+    if page.locate == "review-page":
+        return reverse("admin:review_page", args=[submission.pk])
     if page.locate == "item":
         return item_url(submission.agency, submission.item.code)
     raise ValueError(page.locate)

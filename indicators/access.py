@@ -138,6 +138,18 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
     """The region and period a dashboard visitor asked for, or 403/404."""
     if not roles.can_see_dashboard(user):
         raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
+    return _region_scope(user, region_slug=region_slug, year=year)
+
+
+def review_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
+    """The region and period a verifier's review queue shows (their own regions only), or
+    403 for anyone who does not review, 404 for a region or year not theirs."""
+    if not roles.is_verifier(user):
+        raise PermissionDenied(_("Antrean tinjauan hanya untuk verifikator DP3AKB."))
+    return _region_scope(user, region_slug=region_slug, year=year)
+
+
+def _region_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
     regions = list(roles.user_regions(user).order_by("name"))
     if not regions:
         raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))

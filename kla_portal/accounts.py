@@ -122,6 +122,20 @@ class CountedAdminPasswordChangeForm(CountedPasswordChangeForm):
     required_css_class = AdminPasswordChangeForm.required_css_class
 
 
+class LoginView(auth_views.LoginView):
+    """The portal's login: verifiers who sign in without a page in mind land on their review
+    queue; everyone else on the home page (LOGIN_REDIRECT_URL)."""
+
+    def get_default_redirect_url(self):
+        # Imported here: indicators depends on this module's settings-level names, not back.
+        from indicators import roles
+
+        user = self.request.user
+        if user.is_staff and roles.is_verifier(user):
+            return reverse("admin:review_queue")
+        return super().get_default_redirect_url()
+
+
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = CountedPasswordChangeForm
 

@@ -11,7 +11,7 @@ from kla_portal import accounts
 # django.contrib.auth.urls with the same paths and names, but the password change counts failed
 # old passwords like logins, and the reset is throttled and Indonesian (kla_portal/accounts.py).
 account_urls = [
-    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
     path(

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -18,6 +18,7 @@ from facilities.exports.register import register_file
 from facilities.forms import CertificationForm, CloseForm, FacilityForm
 from facilities.models import Certification, Facility
 from indicators import access
+from indicators.exports.attachment import attachment_response
 from indicators.services import workflow
 
 
@@ -197,16 +198,11 @@ def certificate_download(request, pk):
         handle = certification.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404(_("Berkas tidak ditemukan.")) from None
-    response = FileResponse(
+    return attachment_response(
         handle,
-        as_attachment=True,
         filename=certification.original_name or "sertifikat",
         content_type=certification.content_type or "application/octet-stream",
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 def _message(exc) -> str:

@@ -108,7 +108,7 @@ class RecapForm(forms.Form):
         )
 
 
-def _versions(request, ids) -> dict[int, int | None]:
+def posted_versions(request, ids) -> dict[int, int | None]:
     """The version of each selected row as the reviewer's page showed it (None if absent)."""
     versions = {}
     for pk in ids:
@@ -355,7 +355,7 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
     def _review(self, request, queryset, action, note=""):
         ids = list(queryset.values_list("pk", flat=True))
         outcome = review.review_many(
-            action=action, versions=_versions(request, ids), actor=request.user, note=note
+            action=action, versions=posted_versions(request, ids), actor=request.user, note=note
         )
         level = messages.SUCCESS if not outcome.skipped else messages.WARNING
         self.message_user(request, outcome.message(), level)

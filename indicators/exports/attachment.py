@@ -16,4 +16,7 @@ def attachment_response(handle, *, filename: str, content_type: str) -> FileResp
     # Even if a browser rendered it, a file could run nothing and reach nothing.
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
+    # Only the portal's own pages may embed or fetch it (the review page's previews): another
+    # site's <img> or fetch() with the visitor's cookies gets nothing.
+    response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response

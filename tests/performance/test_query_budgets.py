@@ -78,6 +78,11 @@ PAGE_BUDGETS = {
     # +7 since issue 14 for a register-fed item: its value now beside the answer, and the
     # register's listing and certificates as its documents.
     "admin submission": 25,
+    # The verifier's workbench: a page of 50 rows with readiness, signs and what changed since
+    # the last review; the review page with last year's answer, checklist and both histories.
+    # 17, and 2 more when a row on the page was reviewed before: its answer then, files since.
+    "review queue": 19,
+    "review page": 11,
 }
 FED_ITEM, OTHER_ITEM = "III.15.a", "III.13.a"
 
@@ -186,3 +191,15 @@ def test_the_pack_pages_cost_the_same_queries_with_few_or_many_packs(demo, clien
     assert small == big
     for name, count in big.items():
         assert count <= PACK_BUDGETS[name], (name, count)
+
+
+def test_the_review_queue_costs_the_same_with_every_filter_at_two_sizes(generate, client):
+    from benchmarks.pages import VERIFIER, sample_objects
+
+    query = "?status=all&readiness=not_ready&flag=any&cluster=III"
+    generate(regions=2, agencies=12, periods=2)
+    small = _page_queries(client, sample_objects("r0001")[VERIFIER], "/admin/review/" + query)
+    generate(regions=6, agencies=40, periods=2)
+    big = _page_queries(client, sample_objects("r0006")[VERIFIER], "/admin/review/" + query)
+    # + judging every filtered row: the rows, their requirements and files, three for the signs
+    assert small == big <= PAGE_BUDGETS["review queue"] + 6

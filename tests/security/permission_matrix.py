@@ -91,6 +91,9 @@ MATRIX = {
     "admin/logout/": row(
         REDIRECT, REDIRECT, REDIRECT, NOT_ALLOWED, NOT_ALLOWED, REDIRECT, NOT_ALLOWED
     ),  # fmt: skip
+    # the verifier's workbench: the queue of one's own region, the review page of its rows
+    "admin/review/": STAFF,
+    "admin/review/<int:pk>/": REGION_HISTORY,
     "admin/password_change/": STAFF,
     "admin/password_change/done/": STAFF,
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
@@ -212,6 +215,9 @@ MATRIX = {
 # State-changing requests, posted with a stale version so that even an allowed post changes
 # nothing: the workflow refuses it with a message (a redirect, or the item page with 400).
 POST_MATRIX = {
+    # a bulk post without ticked rows changes nothing and returns to the queue
+    "admin/review/": row(LOGIN, LOGIN, LOGIN, REDIRECT, REDIRECT, LOGIN, REDIRECT),
+    "admin/review/<int:pk>/": row(LOGIN, LOGIN, LOGIN, BAD, NOT_FOUND, LOGIN, BAD),
     "evidence/<int:pk>/remove/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),

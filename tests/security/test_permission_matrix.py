@@ -194,6 +194,7 @@ def samples(demo_with_values):
             f"/admin/indicators/submission/{submission.pk}/review/"
         ),
         "items/<str:code>/": f"/items/{item.code}/",
+        "admin/review/<int:pk>/": f"/admin/review/{submission.pk}/",
         "evidence/<int:pk>/": f"/evidence/{evidence.pk}/",
         "evidence/<int:pk>/remove/": f"/evidence/{evidence.pk}/remove/",
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",

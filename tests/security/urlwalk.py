@@ -110,6 +110,17 @@ PORTAL_PARAMETERS = {
     "fasilitas/register/add/": ("agency",),
     "fasilitas/register/export/": ("agency", "format"),
     "admin/facilities/facility/export/": ("region", "format"),
+    "admin/review/": (
+        "region",
+        "year",
+        "cluster",
+        "indicator",
+        "agency",
+        "status",
+        "readiness",
+        "flag",
+        "page",
+    ),  # fmt: skip
 }
 
 

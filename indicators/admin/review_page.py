@@ -1,0 +1,76 @@
+"""The verifier's review page of one submission (admin/review/<pk>/): every fact the decision
+needs, the decision below it, then on to the next waiting item with the queue's filters."""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from indicators import access, roles
+from indicators.admin.review_queue import queue_url
+from indicators.selectors import review_page, review_queue
+from indicators.selectors.review_queue import QueueFilters
+from indicators.services import review, workflow
+
+
+def page_url(pk: int, filters: QueueFilters) -> str:
+    query = filters.query(page=filters.page)
+    return reverse("admin:review_page", args=[pk]) + (f"?{query}" if query else "")
+
+
+def review_page_view(request, pk):
+    if not roles.is_verifier(request.user):
+        raise PermissionDenied
+    submission = get_object_or_404(
+        access.submissions_visible_to(request.user).select_related(
+            "agency", "period__region", "period__framework", "item__indicator__cluster"
+        ),
+        pk=pk,
+    )
+    filters = QueueFilters.from_query(request.GET)
+    errors, notes = {}, {}
+    if request.method == "POST":
+        action = request.POST.get("review")
+        note = request.POST.get("note", "")
+        if action not in review.ACTIONS:
+            errors["page"] = _("Tindakan tidak dikenal.")
+        else:
+            raw = request.POST.get("version", "")
+            outcome = review.review_many(
+                action=action,
+                versions={submission.pk: int(raw) if raw.isdigit() and len(raw) < 10 else None},
+                actor=request.user,
+                note=note,
+            )
+            if outcome.done:
+                messages.success(request, outcome.message())
+                if request.POST.get("then") != "next":
+                    return redirect(page_url(submission.pk, filters))
+                following = review_queue.next_waiting(submission.period, filters, submission)
+                if following:
+                    return redirect(page_url(following, filters))
+                messages.info(request, _("Tidak ada lagi isian yang menunggu dengan saringan ini."))
+                return redirect(queue_url(filters, page=filters.page))
+            errors[action], notes[action] = next(iter(outcome.skipped)), note
+    actions, refusal = workflow.available_actions(submission, request.user)
+    page = review_page.review_page(submission)
+    context = {
+        **admin.site.lean_context(request),
+        "title": f"{submission.item.code} · {submission.agency}",
+        "page": page,
+        "s": submission,
+        "filters": filters,
+        "queue_url": queue_url(filters, page=filters.page),
+        "form_url": page_url(submission.pk, filters),
+        "actions": {action: (label, needs_note) for action, label, needs_note in actions},
+        "refusal": refusal,
+        "gaps": page.readiness.gaps if submission.status == "submitted" else [],
+        "errors": errors,
+        "notes": notes,
+        "note_max": workflow.NOTE_MAX_LENGTH,
+    }
+    return TemplateResponse(
+        request, "admin/indicators/review_page.html", context, status=400 if errors else 200
+    )
