@@ -21,7 +21,9 @@ def home(request):
         return render(request, "indicators/landing.html", context)
     agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)
     period = current_period(agency.region)
-    items = workspace.workspace_for(agency, period) if period else None
+    status = request.GET.get("status")
+    status = status if status in workspace.STATUS_FILTERS else ""
+    items = workspace.workspace_for(agency, period, status) if period else None
     only = request.GET.get("readiness")
     context = {
         "agency": agency,
@@ -30,6 +32,7 @@ def home(request):
         "workspace": items,
         "readiness": readiness_views.workspace_readiness(items, only) if items else None,
         "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
+        "status_filter": status,
         "notices": workspace.notices_for(agencies, period) if period else [],
     }
     return render(request, "indicators/home.html", context)
