@@ -6,8 +6,8 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from indicators.answers import format_size
 from indicators.admin.scoping import RegionScopedAdmin, agency_filter, region_filter
+from indicators.answers import format_size
 from indicators.models import (
     Agency,
     Assignment,

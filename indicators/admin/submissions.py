@@ -43,7 +43,9 @@ from indicators.exports.resources import (
     SubmissionValuesResource,
     dataset_file,
     recap_dataset,
+    review_formats,
 )
+from indicators.exports.workbook import dataset_xlsx
 from indicators.models import Evidence, Period, Submission, review_queue_rank
 from indicators.services import importing, review, workflow
 
@@ -97,9 +99,29 @@ class ImportForm(forms.Form):
         return upload
 
 
+class PortalExportForm(ExportForm):
+    """django-import-export's export form in Indonesian, XLSX chosen unless CSV is asked for."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["resource"].label = _("Isi berkas")
+        self.fields["format"].label = _("Format berkas")
+        self.fields["format"].choices = [
+            (value, label.upper()) for value, label in self.fields["format"].choices if value
+        ]
+        self.fields["format"].help_text = _(
+            "XLSX untuk dibuka di Excel atau LibreOffice (angka tetap angka); CSV untuk "
+            "diolah aplikasi lain."
+        )
+        self.initial.setdefault("format", "0")
+        self.initial.setdefault("resource", "0")
+
+
 class RecapForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Periode"), queryset=Period.objects.none())
-    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")], initial="xlsx"
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +176,8 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
     import_export_change_list_template = "admin/indicators/submission/change_list.html"
     resource_classes = [SubmissionResource, SubmissionValuesResource]
     formats = [XLSX, CSV]
-    export_form_class = ExportForm
+    export_form_class = PortalExportForm
+    export_template_name = "admin/indicators/submission/export.html"
     fieldsets = [
         (None, {"fields": ["period", "agency", "item_label", "status", "version"]}),
         (_("Jawaban"), {"fields": ["answer", "computed_value", "narrative"]}),
@@ -209,6 +232,35 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
 
     def may_review(self, request):
         return roles.is_verifier(request.user) and super().has_change_permission(request)
+
+    # exports: Indonesian sheets and headers, XLSX written with formats and widths
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        form = kwargs.get("export_form")
+        values = form is not None and self.get_resource_index(form) == 1
+        data.title = str(_("Nilai isian") if values else _("Isian"))
+        return data
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if isinstance(file_format, XLSX):
+            if not self.has_export_permission(request):
+                raise PermissionDenied
+            data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+            return dataset_xlsx(data, review_formats())
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Ekspor isian")
+        context["fields_list"] = [
+            (resource.get_display_name(), resource().get_export_headers())
+            for resource in self.get_export_resource_classes(request)
+        ]
+        return context
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"isian-kla-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
     def has_export_permission(self, request):
         return self.may_review(request)

@@ -212,9 +212,7 @@ def next_to_fill(agency: Agency, period: Period, item: Item) -> Item | None:
     )
     key = (item.indicator.cluster.order, item.indicator.number, item.order, item.code)
     later = [
-        i
-        for i in items
-        if (i.indicator.cluster.order, i.indicator.number, i.order, i.code) > key
+        i for i in items if (i.indicator.cluster.order, i.indicator.number, i.order, i.code) > key
     ]
     return (later or items or [None])[0]
 
