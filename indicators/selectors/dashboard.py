@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from clusters import gap_planner, scoring
 from clusters.models import Named
 from clusters.selectors import framework_items, framework_spec
+from indicators.answers import format_number
 from indicators.models import Agency, Evidence, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.readiness_views import Steps, ready_steps
@@ -88,6 +89,10 @@ class ItemRow(Named):
     self_fraction: Decimal
     entries: list[Entry]
     name_en: str = ""
+    # The item's share of its indicator's points: what it earns now and could earn.
+    max_points: Decimal = Decimal(0)
+    verified_points: Decimal = Decimal(0)
+    self_points: Decimal = Decimal(0)
 
 
 @dataclass
@@ -276,6 +281,10 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
 
     verified_items = {i.code: i for i in verified.items}
     self_items = {i.code: i for i in self_score.items}
+    weights = defaultdict(Fraction)
+    for item in items:
+        weights[item.indicator.code] += Fraction(item.weight)
+    maxima = {v.code: v.max_points for v in verified.indicators}
     rows = {
         v.code: IndicatorRow(
             v.code,
@@ -290,6 +299,8 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
     }
     for item in items:
         v, s = verified_items[item.code], self_items[item.code]
+        total_weight = weights[item.indicator.code]
+        share = Fraction(maxima[item.indicator.code]) * Fraction(item.weight) / total_weight
         rows[item.indicator.code].items.append(
             ItemRow(
                 item.code,
@@ -300,6 +311,9 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
                 _dec(s.fraction),
                 entries.get(item.code, []),
                 item.name_en,
+                max_points=scoring.round_half_up(share),
+                verified_points=scoring.round_half_up(share * v.fraction),
+                self_points=scoring.round_half_up(share * s.fraction),
             )
         )
     return list(rows.values())
@@ -382,4 +396,61 @@ def history_rows(period: Period) -> list[HistoryRow]:
                 category=official.category if official else "",
             )
         )
+    return rows
+
+
+# ---- what the page says first ----------------------------------------------------------------
+
+
+def summary_sentence(data: Dashboard) -> str:
+    """The dashboard's answer in one sentence: the projected category on the ready basis (or
+    verified, before readiness is judged), the points to the next one, the points at risk."""
+    basis = data.ready or data.verified
+    basis_name = _("dokumen siap verifikasi") if data.ready else _("isian terverifikasi")
+    values = {"category": basis.category, "total": format_number(basis.total, 2), "basis": basis_name}
+    if basis.category:
+        first = _("Perkiraan kategori %(category)s dengan %(total)s poin (dihitung dari %(basis)s)")
+    else:
+        first = _("Perkiraan belum mencapai kategori: %(total)s poin (dihitung dari %(basis)s)")
+    parts = [first % values]
+    if basis.next_category:
+        parts.append(
+            _("kurang %(points)s poin menuju %(next)s")
+            % {"points": format_number(basis.points_to_next, 2), "next": basis.next_category}
+        )
+    parts.append(
+        _("%(points)s poin berisiko karena belum disetujui")
+        % {"points": format_number(data.at_risk, 2)}
+    )
+    return "; ".join(str(p) for p in parts) + "."
+
+
+def official_result(data: Dashboard) -> HistoryRow | None:
+    """The recorded official result of a locked year, which then headlines the page."""
+    if not data.period.locked:
+        return None
+    return next(
+        (h for h in data.history if h.year == data.period.year and h.final_score is not None),
+        None,
+    )
+
+
+def indicators_of_agency(indicators: list[IndicatorRow], code: str) -> list[IndicatorRow]:
+    """Only the indicators and items assigned to one agency (the agency table's links)."""
+    rows = []
+    for indicator in indicators:
+        items = [i for i in indicator.items if any(e.agency_code == code for e in i.entries)]
+        if items:
+            rows.append(
+                IndicatorRow(
+                    indicator.code,
+                    indicator.name,
+                    indicator.verified,
+                    indicator.self_points,
+                    indicator.max_points,
+                    indicator.status_counts,
+                    items,
+                    indicator.name_en,
+                )
+            )
     return rows
