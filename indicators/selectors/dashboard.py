@@ -454,3 +454,64 @@ def indicators_of_agency(indicators: list[IndicatorRow], code: str) -> list[Indi
                 )
             )
     return rows
+
+
+# ---- an agency's part, for its operators -----------------------------------------------------
+
+
+@dataclass
+class AgencyPart:
+    """How an agency's items stand in the region's score: its points and the region's total,
+    nothing of other agencies (operators see it on their home)."""
+
+    verified: Decimal
+    self_points: Decimal
+    max_points: Decimal
+    region_verified: Headline
+    item_points: dict[str, tuple[Decimal, Decimal, Decimal]]  # code -> verified, self, max
+
+
+def item_shares(period: Period) -> dict[str, Fraction]:
+    """Each item's share of its indicator's points (cached with the period's scores)."""
+
+    def compute():
+        spec = framework_spec(period.framework)
+        maxima = {i.code: Fraction(i.max_points) for i in spec.indicators}
+        weights = defaultdict(Fraction)
+        for item in spec.items:
+            weights[item.indicator] += Fraction(item.weight)
+        return {
+            item.code: maxima[item.indicator] * Fraction(item.weight) / weights[item.indicator]
+            for item in spec.items
+        }
+
+    return period_cached(period, "item-shares", compute)
+
+
+def agency_part(workspace) -> AgencyPart:
+    """The points of the agency's items on both bases, and the region's headline; each shown
+    row of the workspace gets its `points` (verified, self, max)."""
+    period, codes = workspace.period, workspace.codes
+    verified, self_score = cached_period_score(period, VERIFIED), cached_period_score(period, SELF)
+    shares = item_shares(period)
+    v_items = {i.code: i for i in verified.items}
+    s_items = {i.code: i for i in self_score.items}
+    points = {}
+    for code in codes:
+        share = shares.get(code, Fraction(0))
+        points[code] = (
+            scoring.round_half_up(share * v_items[code].fraction),
+            scoring.round_half_up(share * s_items[code].fraction),
+            scoring.round_half_up(share),
+        )
+    for cluster in workspace.clusters:
+        for indicator in cluster.rows:
+            for row in indicator.rows:
+                row.points = points.get(row.item.code)
+    return AgencyPart(
+        verified=sum((p[0] for p in points.values()), Decimal(0)),
+        self_points=sum((p[1] for p in points.values()), Decimal(0)),
+        max_points=sum((p[2] for p in points.values()), Decimal(0)),
+        region_verified=_headline(VERIFIED, verified),
+        item_points=points,
+    )

@@ -32,6 +32,7 @@ class Row:
     submission: Submission | None
     evidence_count: int = 0
     return_note: str = ""
+    points: tuple | None = None  # (verified, self, max), set by dashboard.agency_part
 
     @property
     def status(self) -> str:
@@ -74,6 +75,7 @@ class Workspace:
     period: Period
     clusters: list[Group]
     counts: dict[str, int]
+    codes: list[str] = field(default_factory=list)  # every assigned item, whatever the filter
 
 
 def agency_items(agency: Agency, period: Period) -> QuerySet[Item]:
@@ -112,7 +114,9 @@ def workspace_for(agency: Agency, period: Period, only: str | None = None) -> Wo
     }
     clusters: list[Group] = []
     counts = {"to_fill": 0, S.SUBMITTED: 0, S.RETURNED: 0, S.APPROVED: 0}
+    codes = []
     for item in agency_items(agency, period):
+        codes.append(item.code)
         submission = submissions.get(item.pk)
         if submission is not None:
             submission.item = item  # already loaded: has_value needs the kind
@@ -134,7 +138,7 @@ def workspace_for(agency: Agency, period: Period, only: str | None = None) -> Wo
         if not indicators or indicators[-1].code != indicator.code:
             indicators.append(Group(indicator.code, indicator.label))
         indicators[-1].rows.append(row)
-    return Workspace(agency, period, clusters, counts)
+    return Workspace(agency, period, clusters, counts, codes)
 
 
 def notices_for(agencies, period: Period, limit: int = 8) -> list[ReviewEvent]:

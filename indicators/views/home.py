@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from indicators import access, roles
-from indicators.selectors import readiness_views, workspace
+from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
 
 
@@ -34,5 +34,6 @@ def home(request):
         "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
         "status_filter": status,
         "notices": workspace.notices_for(agencies, period) if period else [],
+        "part": dashboard.agency_part(items) if items else None,
     }
     return render(request, "indicators/home.html", context)
