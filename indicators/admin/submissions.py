@@ -366,7 +366,17 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
                 for e in events
             ),
         )
-        return format_html('<table class="kla-history">{}</table>', rows)
+        head = format_html(
+            "<thead><tr>"
+            + '<th scope="col">{}</th>' * 5
+            + "</tr></thead>",
+            _("Waktu (WITA)"),
+            _("Tindakan"),
+            _("Status"),
+            _("Oleh"),
+            _("Catatan"),
+        )
+        return format_html('<table class="kla-history">{}<tbody>{}</tbody></table>', head, rows)
 
     def get_readonly_fields(self, request, obj=None):
         return [f for _, options in self.fieldsets for f in options["fields"]]
