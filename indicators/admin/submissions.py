@@ -46,7 +46,8 @@ from indicators.exports.resources import (
     review_formats,
 )
 from indicators.exports.workbook import dataset_xlsx
-from indicators.models import Evidence, Period, Submission, review_queue_rank
+from indicators.exports.import_template import import_template
+from indicators.models import Agency, Evidence, Period, Submission, review_queue_rank
 from indicators.services import importing, review, workflow
 
 S = Submission.Status
@@ -55,6 +56,7 @@ S = Submission.Status
 # index, so even the national list reads its first page without sorting 100,000 rows.
 STATUS_ORDER = review_queue_rank()
 IMPORT_SALT = "indicators.admin.import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The previewed file travels back signed in the confirm form, which Django caps at 2.5 MB
 # (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it.
 IMPORT_MAX_BYTES = 1536 * 1024
@@ -443,6 +445,11 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
         view = self.admin_site.admin_view
         return [
             path("import/", view(self.import_view), name="indicators_submission_import"),
+            path(
+                "import/template.xlsx",
+                view(self.import_template_view),
+                name="indicators_submission_import_template",
+            ),
             path("recap/", view(self.recap_view), name="indicators_submission_recap"),
             path(
                 "<int:pk>/review/",
@@ -508,6 +515,23 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
                 token = _preview_token(period, status, upload.name, content, plan)
                 context.update(plan=plan, token=token)
         return TemplateResponse(request, "admin/indicators/submission/import.html", context)
+
+    def import_template_view(self, request):
+        """The import template: the header the importer reads, the rules and the codes."""
+        if not self.may_review(request):
+            raise PermissionDenied
+        regions = scoped_regions(request)
+        period = (
+            Period.objects.filter(region__in=regions)
+            .select_related("framework")
+            .order_by("locked", "-year")
+            .first()
+        )
+        agencies = Agency.objects.filter(region__in=regions).order_by("code").distinct()
+        content = import_template(period.framework if period else None, agencies)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="templat-impor-nilai-kla.xlsx"'
+        return response
 
     def _import_confirm(self, request, regions, context):
         try:

@@ -129,6 +129,7 @@ def samples(demo_with_values):
             f"/admin/indicators/submission/{submission.pk}/review/"
         ),
         "items/<str:code>/": f"/items/{item.code}/",
+        "items/<str:code>/withdraw/": f"/items/{item.code}/withdraw/",
         "evidence/<int:pk>/": f"/evidence/{evidence.pk}/",
         "evidence/<int:pk>/remove/": f"/evidence/{evidence.pk}/remove/",
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",
