@@ -188,6 +188,15 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
         (_("Catatan waktu"), {"fields": ["submitted_at", "updated_at", "updated_by"]}),
     ]
 
+    @property
+    def media(self):
+        # Submissions are never edited here, so the related-object popups' script (whose
+        # unload listener Chromium deprecates) has nothing to do.
+        media = super().media
+        return forms.Media(
+            js=[js for js in media._js if "RelatedObjectLookups" not in js], css=media._css
+        )
+
     def get_queryset(self, request):
         evidence_count = (
             Evidence.objects.filter(submission=OuterRef("pk"))
