@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 MO := locale/en/LC_MESSAGES/django.mo
+PORT ?= 8000
 
 .PHONY: install run serve test lint format bench messages
 
@@ -36,7 +37,7 @@ run: install
 	DEBUG=on $(MANAGE) migrate --noinput
 	DEBUG=on $(MANAGE) load_framework
 	DEBUG=on $(MANAGE) seed_demo $(if $(DEMO_PASSWORD),--password '$(DEMO_PASSWORD)')
-	DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
+	DEBUG=on $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The production setup on loopback: DEBUG off, gunicorn, whitenoise's hashed static files. Plain
 # HTTP (HTTPS=off) only because nothing leaves 127.0.0.1; a real server puts nginx and TLS in front.
