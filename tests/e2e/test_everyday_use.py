@@ -2,6 +2,7 @@
 exports and the admin in Indonesian, a login that says who and whom to ask."""
 
 import io
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -155,9 +156,7 @@ def test_dashboard_answers_in_one_sentence_and_opens_an_agencys_items(
     )
     page.locator("#agency-table").get_by_role("link", name="Dinkes").click()
     page.wait_for_load_state()
-    assert "Hanya butir yang ditugaskan ke Dinkes" in page.locator(
-        "#agency-filter"
-    ).inner_text()
+    assert "Hanya butir yang ditugaskan ke Dinkes" in page.locator("#agency-filter").inner_text()
     items = page.locator("details.indicator[open] tbody tr").all_inner_texts()
     assert items and all("Dinkes" in row for row in items)
     header = page.locator("details.indicator").first.locator("thead").inner_text()
@@ -237,7 +236,7 @@ def test_admin_exports_and_history_speak_indonesian(page, login, demo_with_value
     screenshot(page, "admin-export")
     with page.expect_download() as download:
         page.get_by_role("button", name="Unduh berkas").click()
-    book = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert book.sheetnames == ["Isian"]
     assert [c.value for c in book["Isian"][1]][:4] == ["Wilayah", "Periode", "Kode OPD", "OPD"]
 
@@ -253,7 +252,7 @@ def test_admin_exports_and_history_speak_indonesian(page, login, demo_with_value
     page.goto("/admin/indicators/submission/import/")
     with page.expect_download() as download:
         page.get_by_role("link", name="Unduh templat impor (XLSX)").click()
-    template = openpyxl.load_workbook(io.BytesIO(open(download.value.path(), "rb").read()))
+    template = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
     assert [c.value for c in template.worksheets[0][1]] == [
         "agency", "item", "numerator", "denominator", "value", "note"
     ]  # fmt: skip
