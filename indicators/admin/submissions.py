@@ -38,6 +38,7 @@ from indicators.admin.scoping import (
     scoped_regions,
 )
 from indicators.answers import format_percent
+from indicators.exports.import_template import import_template
 from indicators.exports.resources import (
     SubmissionResource,
     SubmissionValuesResource,
@@ -46,7 +47,6 @@ from indicators.exports.resources import (
     review_formats,
 )
 from indicators.exports.workbook import dataset_xlsx
-from indicators.exports.import_template import import_template
 from indicators.models import Agency, Evidence, Period, Submission, review_queue_rank
 from indicators.services import importing, review, workflow
 
@@ -378,9 +378,7 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
             ),
         )
         head = format_html(
-            "<thead><tr>"
-            + '<th scope="col">{}</th>' * 5
-            + "</tr></thead>",
+            "<thead><tr>" + '<th scope="col">{}</th>' * 5 + "</tr></thead>",
             _("Waktu (WITA)"),
             _("Tindakan"),
             _("Status"),

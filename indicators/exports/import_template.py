@@ -12,7 +12,7 @@ from openpyxl import Workbook
 
 from clusters.models import Framework, Item
 from clusters.selectors import framework_items
-from indicators.answers import NO, YES, USED
+from indicators.answers import NO, USED, YES
 from indicators.exports.workbook import sheet_write, workbook_bytes
 from indicators.services.importing import HEADER
 

@@ -407,7 +407,11 @@ def summary_sentence(data: Dashboard) -> str:
     verified, before readiness is judged), the points to the next one, the points at risk."""
     basis = data.ready or data.verified
     basis_name = _("dokumen siap verifikasi") if data.ready else _("isian terverifikasi")
-    values = {"category": basis.category, "total": format_number(basis.total, 2), "basis": basis_name}
+    values = {
+        "category": basis.category,
+        "total": format_number(basis.total, 2),
+        "basis": basis_name,
+    }
     if basis.category:
         first = _("Perkiraan kategori %(category)s dengan %(total)s poin (dihitung dari %(basis)s)")
     else:
