@@ -20,7 +20,7 @@ from clusters import gap_planner, scoring
 from clusters.models import Named
 from clusters.selectors import framework_items, framework_spec
 from indicators.answers import format_number
-from indicators.models import Agency, Evidence, Period, Submission
+from indicators.models import Agency, Evidence, OfficialResult, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.readiness_views import Steps, ready_steps
 from indicators.selectors.score_cache import cached_period_score, period_cached
@@ -429,14 +429,12 @@ def summary_sentence(data: Dashboard) -> str:
     return "; ".join(str(p) for p in parts) + "."
 
 
-def official_result(data: Dashboard) -> HistoryRow | None:
-    """The recorded official result of a locked year, which then headlines the page."""
+def official_result(data: Dashboard):
+    """The recorded official result of a locked year, which then headlines the page, or None
+    (one query, for a locked period only)."""
     if not data.period.locked:
         return None
-    return next(
-        (h for h in data.history if h.year == data.period.year and h.final_score is not None),
-        None,
-    )
+    return OfficialResult.objects.filter(period=data.period, final_score__isnull=False).first()
 
 
 def indicators_of_agency(indicators: list[IndicatorRow], code: str) -> list[IndicatorRow]:
