@@ -4,6 +4,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 MO := locale/en/LC_MESSAGES/django.mo
+PORT ?= 8000
 
 .PHONY: install run serve test lint format bench messages vendor
 
@@ -39,7 +40,7 @@ run: install
 	@# The background worker (verification packs) runs beside the server; both stop together.
 	DEBUG=on $(MANAGE) db_worker --no-reload & worker=$$!; \
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	  DEBUG=on $(MANAGE) runserver 127.0.0.1:8000
+	  DEBUG=on $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 # The production setup on loopback: DEBUG off, gunicorn, whitenoise's hashed static files. Plain
 # HTTP (HTTPS=off) only because nothing leaves 127.0.0.1; a real server puts nginx and TLS in front.

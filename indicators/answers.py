@@ -227,6 +227,17 @@ def format_number(value, decimals: int | None = None) -> str:
     return formats.number_format(value, decimals, use_l10n=True, force_grouping=True)
 
 
+def format_size(size: int | None) -> str:
+    """A file size as people read it: 595 B, 12,5 KB, 1,2 MB (never Django's "bita")."""
+    if size is None:
+        return "—"
+    if size < 1024:
+        return f"{format_number(size)} B"
+    if size < 1024 * 1024:
+        return f"{format_number(Decimal(size) / 1024, 1)} KB"
+    return f"{format_number(Decimal(size) / (1024 * 1024), 1)} MB"
+
+
 def format_percent(value) -> str:
     return f"{format_number(value, 2)}%"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Item
@@ -127,6 +128,12 @@ class AnswerForm(BootstrapForm):
                 del self.fields[name]
         self.fields["file"].help_text = self.fields["file"].help_text % {"mb": uploads.limit_mb()}
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
+        # The browser refuses a too-large file before sending it (static/js/workspace.js);
+        # the server still decides (uploads.evidence_inspect).
+        self.fields["file"].widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
+        self.fields["file"].widget.attrs["data-too-large"] = _(
+            "Berkas terlalu besar (%(size)s MB); paling besar %(mb)s MB. Pilih berkas lain."
+        ) % {"size": "{size}", "mb": uploads.limit_mb()}
 
     @staticmethod
     def _initial(submission: Submission) -> dict:
@@ -200,12 +207,19 @@ class AnswerForm(BootstrapForm):
         return seen or None
 
 
-def field_ids(form: forms.Form) -> list[tuple[str, str]]:
-    """(input id, label) of every invalid field, for the error summary at the top."""
+def field_ids(form: forms.Form) -> list[tuple[str, str, str]]:
+    """(input id, label, messages) of every invalid field, for the error summary at the top.
+
+    In the page's order (the form's field order), not the order the checks ran in.
+    """
     return [
-        (form[name].id_for_label or form[name].auto_id, form.fields[name].label)
-        for name in form.errors
-        if name in form.fields
+        (
+            form[name].id_for_label or form[name].auto_id,
+            form.fields[name].label,
+            " ".join(str(e) for e in form.errors[name]),
+        )
+        for name in form.fields
+        if name in form.errors
     ]
 
 

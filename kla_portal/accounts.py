@@ -16,12 +16,18 @@ from django.conf import settings
 from django.contrib.admin.forms import AdminPasswordChangeForm
 from django.contrib.auth import authenticate
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.dispatch import receiver
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.debug import sensitive_variables
 
 from kla_portal.client_address import client_address
@@ -98,6 +104,48 @@ class LoginThrottleMiddleware:
         return response
 
 
+class PortalAuthenticationForm(AuthenticationForm):
+    """Django's login form with a refusal that says it once, in the portal's words."""
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Nama pengguna atau kata sandi salah. Periksa huruf besar dan kecil, lalu coba lagi."
+        ),
+    }
+
+
+class LoginView(auth_views.LoginView):
+    """The portal's login, with the region's name and the helpdesk contact from settings.
+
+    Verifiers who sign in without a page in mind land on their review queue; everyone else on
+    the home page (LOGIN_REDIRECT_URL)."""
+
+    authentication_form = PortalAuthenticationForm
+
+    def get_default_redirect_url(self):
+        # Imported here: indicators depends on this module's settings-level names, not back.
+        from indicators import roles
+
+        user = self.request.user
+        if user.is_staff and roles.is_verifier(user):
+            return reverse("admin:review_queue")
+        return super().get_default_redirect_url()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["region_name"] = settings.PORTAL_REGION_NAME or _only_region_name()
+        context["helpdesk"] = settings.HELPDESK_CONTACT
+        return context
+
+
+def _only_region_name() -> str:
+    from indicators.models import Region
+
+    names = list(Region.objects.order_by("name").values_list("name", flat=True)[:2])
+    return names[0] if len(names) == 1 else ""
+
+
 class CountedPasswordChangeForm(PasswordChangeForm):
     """The password change form, checking the old password as a login would be checked."""
 
@@ -122,25 +170,16 @@ class CountedAdminPasswordChangeForm(CountedPasswordChangeForm):
     required_css_class = AdminPasswordChangeForm.required_css_class
 
 
-class LoginView(auth_views.LoginView):
-    """The portal's login: verifiers who sign in without a page in mind land on their review
-    queue; everyone else on the home page (LOGIN_REDIRECT_URL)."""
-
-    def get_default_redirect_url(self):
-        # Imported here: indicators depends on this module's settings-level names, not back.
-        from indicators import roles
-
-        user = self.request.user
-        if user.is_staff and roles.is_verifier(user):
-            return reverse("admin:review_queue")
-        return super().get_default_redirect_url()
-
-
 class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = CountedPasswordChangeForm
+    styled = False  # Bootstrap inputs, for the portal's own page (not the admin's)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        return _styled(form) if self.styled else form
 
 
 def admin_password_change(request, extra_context=None):

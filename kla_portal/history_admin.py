@@ -3,11 +3,18 @@
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseNotAllowed
+from django.utils.text import capfirst
 from simple_history.admin import SimpleHistoryAdmin
 
 
 class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
     """simple_history's pages, scoped by `get_queryset` and refusing every POST."""
+
+    def changelist_view(self, request, extra_context=None):
+        # Django titles a list "Pilih isian untuk diubah" (select to change) even where the
+        # portal only reviews; the list's own name says what it is.
+        context = {"title": capfirst(self.model._meta.verbose_name_plural), **(extra_context or {})}
+        return super().changelist_view(request, context)
 
     def history_view(self, request, object_id, extra_context=None):
         self._visible_or_404(request, object_id)

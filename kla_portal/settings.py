@@ -218,6 +218,10 @@ if EVIDENCE_S3_BUCKET:
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Portal KLA <noreply@localhost>")
+# Shown on the login page: whose portal this is (empty: the region's name when there is only
+# one) and whom to ask for help (empty: no helpdesk line), e.g. "DP3AKB, 0542-123456".
+PORTAL_REGION_NAME = env.str("PORTAL_REGION_NAME", default="")
+HELPDESK_CONTACT = env.str("HELPDESK_CONTACT", default="")
 
 
 def redis_caches(url: str, *, key_prefix: str = "kla") -> dict:

@@ -13,10 +13,19 @@ from kla_portal import accounts
 account_urls = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    # In the portal's look; the admin's own change page keeps Django's admin templates.
+    path(
+        "password_change/",
+        accounts.PasswordChangeView.as_view(
+            template_name="registration/portal_password_change_form.html", styled=True
+        ),
+        name="password_change",
+    ),
     path(
         "password_change/done/",
-        auth_views.PasswordChangeDoneView.as_view(),
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="registration/portal_password_change_done.html"
+        ),
         name="password_change_done",
     ),
     path("password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),

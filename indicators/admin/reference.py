@@ -7,6 +7,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.scoping import RegionScopedAdmin, agency_filter, region_filter
+from indicators.answers import format_size
 from indicators.models import (
     Agency,
     Assignment,
@@ -27,7 +28,7 @@ def evidence_download_url(evidence):
 @admin.register(Evidence)
 class EvidenceAdmin(RegionScopedAdmin):
     region_path = "submission__period__region"
-    list_display = ["__str__", "submission", "kind", "content_type", "size", "uploaded_at"]
+    list_display = ["__str__", "submission", "kind", "content_type", "size_shown", "uploaded_at"]
     list_filter = ["kind", region_filter("submission__period__region")]
     list_select_related = ["submission__agency", "submission__item", "submission__period"]
     search_fields = ["submission__item__code", "submission__agency__code", "title"]
@@ -38,7 +39,7 @@ class EvidenceAdmin(RegionScopedAdmin):
         "original_name",
         "kind",
         "content_type",
-        "size",
+        "size_shown",
         "sha256",
         "uploaded_by",
         "uploaded_at",
@@ -52,6 +53,10 @@ class EvidenceAdmin(RegionScopedAdmin):
 
     def has_add_permission(self, request):
         return False
+
+    @admin.display(description=_("ukuran"), ordering="size")
+    def size_shown(self, obj):
+        return format_size(obj.size)
 
     @admin.display(description=_("berkas"))
     def download(self, obj):

@@ -38,13 +38,16 @@ from indicators.admin.scoping import (
     scoped_regions,
 )
 from indicators.answers import format_percent
+from indicators.exports.import_template import import_template
 from indicators.exports.resources import (
     SubmissionResource,
     SubmissionValuesResource,
     dataset_file,
     recap_dataset,
+    review_formats,
 )
-from indicators.models import Evidence, Period, Submission, review_queue_rank
+from indicators.exports.workbook import dataset_xlsx
+from indicators.models import Agency, Evidence, Period, Submission, review_queue_rank
 from indicators.services import importing, review, workflow
 
 S = Submission.Status
@@ -53,6 +56,7 @@ S = Submission.Status
 # index, so even the national list reads its first page without sorting 100,000 rows.
 STATUS_ORDER = review_queue_rank()
 IMPORT_SALT = "indicators.admin.import"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # The previewed file travels back signed in the confirm form, which Django caps at 2.5 MB
 # (DATA_UPLOAD_MAX_MEMORY_SIZE); 1.5 MiB base64-encoded stays under it.
 IMPORT_MAX_BYTES = 1536 * 1024
@@ -97,9 +101,29 @@ class ImportForm(forms.Form):
         return upload
 
 
+class PortalExportForm(ExportForm):
+    """django-import-export's export form in Indonesian, XLSX chosen unless CSV is asked for."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.fields["resource"].label = _("Isi berkas")
+        self.fields["format"].label = _("Format berkas")
+        self.fields["format"].choices = [
+            (value, label.upper()) for value, label in self.fields["format"].choices if value
+        ]
+        self.fields["format"].help_text = _(
+            "XLSX untuk dibuka di Excel atau LibreOffice (angka tetap angka); CSV untuk "
+            "diolah aplikasi lain."
+        )
+        self.initial.setdefault("format", "0")
+        self.initial.setdefault("resource", "0")
+
+
 class RecapForm(forms.Form):
     period = forms.ModelChoiceField(label=_("Periode"), queryset=Period.objects.none())
-    format = forms.ChoiceField(label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")])
+    format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")], initial="xlsx"
+    )
 
     def __init__(self, *args, regions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -154,7 +178,8 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
     import_export_change_list_template = "admin/indicators/submission/change_list.html"
     resource_classes = [SubmissionResource, SubmissionValuesResource]
     formats = [XLSX, CSV]
-    export_form_class = ExportForm
+    export_form_class = PortalExportForm
+    export_template_name = "admin/indicators/submission/export.html"
     fieldsets = [
         (None, {"fields": ["period", "agency", "item_label", "status", "version"]}),
         (_("Jawaban"), {"fields": ["answer", "computed_value", "register_panel", "narrative"]}),
@@ -162,6 +187,15 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
         (_("Riwayat tinjauan"), {"fields": ["review_history"]}),
         (_("Catatan waktu"), {"fields": ["submitted_at", "updated_at", "updated_by"]}),
     ]
+
+    @property
+    def media(self):
+        # Submissions are never edited here, so the related-object popups' script (whose
+        # unload listener Chromium deprecates) has nothing to do.
+        media = super().media
+        return forms.Media(
+            js=[js for js in media._js if "RelatedObjectLookups" not in js], css=media._css
+        )
 
     def get_queryset(self, request):
         evidence_count = (
@@ -209,6 +243,35 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
 
     def may_review(self, request):
         return roles.is_verifier(request.user) and super().has_change_permission(request)
+
+    # exports: Indonesian sheets and headers, XLSX written with formats and widths
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        form = kwargs.get("export_form")
+        values = form is not None and self.get_resource_index(form) == 1
+        data.title = str(_("Nilai isian") if values else _("Isian"))
+        return data
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        if isinstance(file_format, XLSX):
+            if not self.has_export_permission(request):
+                raise PermissionDenied
+            data = self.get_data_for_export(request, queryset, force_native_type=True, **kwargs)
+            return dataset_xlsx(data, review_formats())
+        return super().get_export_data(file_format, request, queryset, **kwargs)
+
+    def init_request_context_data(self, request, form):
+        context = super().init_request_context_data(request, form)
+        context["title"] = _("Ekspor isian")
+        context["fields_list"] = [
+            (resource.get_display_name(), resource().get_export_headers())
+            for resource in self.get_export_resource_classes(request)
+        ]
+        return context
+
+    def get_export_filename(self, request, queryset, file_format):
+        return f"isian-kla-{timezone.localdate():%Y-%m-%d}.{file_format.get_extension()}"
 
     def has_export_permission(self, request):
         return self.may_review(request)
@@ -336,7 +399,15 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
                 for e in events
             ),
         )
-        return format_html('<table class="kla-history">{}</table>', rows)
+        head = format_html(
+            "<thead><tr>" + '<th scope="col">{}</th>' * 5 + "</tr></thead>",
+            _("Waktu (WITA)"),
+            _("Tindakan"),
+            _("Status"),
+            _("Oleh"),
+            _("Catatan"),
+        )
+        return format_html('<table class="kla-history">{}<tbody>{}</tbody></table>', head, rows)
 
     def get_readonly_fields(self, request, obj=None):
         return [f for _, options in self.fieldsets for f in options["fields"]]
@@ -403,6 +474,11 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
         view = self.admin_site.admin_view
         return [
             path("import/", view(self.import_view), name="indicators_submission_import"),
+            path(
+                "import/template.xlsx",
+                view(self.import_template_view),
+                name="indicators_submission_import_template",
+            ),
             path("recap/", view(self.recap_view), name="indicators_submission_recap"),
             path(
                 "<int:pk>/review/",
@@ -468,6 +544,23 @@ class SubmissionAdmin(CheckedExportMixin, ReadinessAdminMixin, RegionScopedAdmin
                 token = _preview_token(period, status, upload.name, content, plan)
                 context.update(plan=plan, token=token)
         return TemplateResponse(request, "admin/indicators/submission/import.html", context)
+
+    def import_template_view(self, request):
+        """The import template: the header the importer reads, the rules and the codes."""
+        if not self.may_review(request):
+            raise PermissionDenied
+        regions = scoped_regions(request)
+        period = (
+            Period.objects.filter(region__in=regions)
+            .select_related("framework")
+            .order_by("locked", "-year")
+            .first()
+        )
+        agencies = Agency.objects.filter(region__in=regions).order_by("code").distinct()
+        content = import_template(period.framework if period else None, agencies)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
+        response["Content-Disposition"] = 'attachment; filename="templat-impor-nilai-kla.xlsx"'
+        return response
 
     def _import_confirm(self, request, regions, context):
         try:

@@ -34,10 +34,15 @@ def unneutralise(text: str) -> str:
     return text
 
 
-def sheet_cell(value):
-    """A value for an openpyxl cell: numbers stay numbers, lazy text is text, text is safe."""
+def sheet_value(value):
+    """A value for an openpyxl cell whose text is already neutralised (a resource's export)."""
     if isinstance(value, Decimal):
         return float(value)
     if isinstance(value, Promise):
         value = str(value)
-    return neutralise(value)
+    return value
+
+
+def sheet_cell(value):
+    """A value for an openpyxl cell: numbers stay numbers, lazy text is text, text is safe."""
+    return neutralise(sheet_value(value))

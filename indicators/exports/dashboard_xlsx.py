@@ -2,39 +2,26 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
-from decimal import Decimal
 from operator import attrgetter as a
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from indicators.exports.cells import sheet_cell
+from indicators.exports.workbook import POINTS_FORMAT, sheet_write, workbook_bytes
 from indicators.selectors.dashboard import Dashboard
 
-POINTS_FORMAT = "#,##0.00"
+__all__ = ["POINTS_FORMAT", "dashboard_xlsx"]
 NOTE = gettext_lazy(
     "Bobot adalah bawaan portal (dapat diubah di admin); kategori adalah perkiraan tidak resmi."
 )
 
 
 def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title)
-    sheet.append([sheet_cell(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([sheet_cell(v) for v in row])
-        for cell, value in zip(sheet[sheet.max_row], row, strict=False):
-            if isinstance(value, Decimal | float):
-                # A number cell with a format: the reader's spreadsheet shows 1.234,50 or 1,234.50.
-                cell.number_format = POINTS_FORMAT
-    sheet.freeze_panes = "A2"
-    return sheet
+    # One writer for every workbook: bold frozen header, number formats, useful widths.
+    return sheet_write(workbook, title, header, rows)
 
 
 def _statuses(entries) -> str:
@@ -111,7 +98,7 @@ TABLES: list[Table] = [
             (gettext_lazy("Pertanyaan"), a("label")),
             (gettext_lazy("Indikator"), a("indicator")),
             (gettext_lazy("Tambahan poin"), a("gain")),
-            (gettext_lazy("Fraksi kini"), a("fraction")),
+            (gettext_lazy("Capaian saat ini"), a("fraction")),
             (
                 gettext_lazy("Cukup untuk kategori berikutnya"),
                 lambda r: _("ya") if r.in_steps else "",
@@ -189,6 +176,4 @@ def dashboard_xlsx(data: Dashboard) -> bytes:
             header,
             [[value(row) for _label, value in columns] for row in rows(data)],
         )
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()
+    return workbook_bytes(workbook)

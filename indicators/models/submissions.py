@@ -209,6 +209,7 @@ class ReviewEvent(models.Model):
         RETURNED = "returned", _("Dikembalikan")
         REOPENED = "reopened", _("Dibuka kembali")
         IMPORTED = "imported", _("Diimpor")
+        WITHDRAWN = "withdrawn", _("Ditarik kembali")
 
     submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("tindakan"), max_length=10, choices=Action.choices)

@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from clusters import gap_planner, scoring
 from clusters.models import Named
 from clusters.selectors import framework_items, framework_spec
-from indicators.models import Agency, Evidence, Period, Submission
+from indicators.answers import format_number
+from indicators.models import Agency, Evidence, OfficialResult, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.readiness_views import Steps, ready_steps
 from indicators.selectors.score_cache import cached_period_score, period_cached
@@ -88,6 +89,10 @@ class ItemRow(Named):
     self_fraction: Decimal
     entries: list[Entry]
     name_en: str = ""
+    # The item's share of its indicator's points: what it earns now and could earn.
+    max_points: Decimal = Decimal(0)
+    verified_points: Decimal = Decimal(0)
+    self_points: Decimal = Decimal(0)
 
 
 @dataclass
@@ -276,6 +281,10 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
 
     verified_items = {i.code: i for i in verified.items}
     self_items = {i.code: i for i in self_score.items}
+    weights = defaultdict(Fraction)
+    for item in items:
+        weights[item.indicator.code] += Fraction(item.weight)
+    maxima = {v.code: v.max_points for v in verified.indicators}
     rows = {
         v.code: IndicatorRow(
             v.code,
@@ -290,6 +299,8 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
     }
     for item in items:
         v, s = verified_items[item.code], self_items[item.code]
+        total_weight = weights[item.indicator.code]
+        share = Fraction(maxima[item.indicator.code]) * Fraction(item.weight) / total_weight
         rows[item.indicator.code].items.append(
             ItemRow(
                 item.code,
@@ -300,6 +311,9 @@ def _indicator_rows(period, verified, self_score, items, entries) -> list[Indica
                 _dec(s.fraction),
                 entries.get(item.code, []),
                 item.name_en,
+                max_points=scoring.round_half_up(share),
+                verified_points=scoring.round_half_up(share * v.fraction),
+                self_points=scoring.round_half_up(share * s.fraction),
             )
         )
     return list(rows.values())
@@ -383,3 +397,123 @@ def history_rows(period: Period) -> list[HistoryRow]:
             )
         )
     return rows
+
+
+# ---- what the page says first ----------------------------------------------------------------
+
+
+def summary_sentence(data: Dashboard) -> str:
+    """The dashboard's answer in one sentence: the projected category on the ready basis (or
+    verified, before readiness is judged), the points to the next one, the points at risk."""
+    basis = data.ready or data.verified
+    basis_name = _("dokumen siap verifikasi") if data.ready else _("isian terverifikasi")
+    values = {
+        "category": basis.category,
+        "total": format_number(basis.total, 2),
+        "basis": basis_name,
+    }
+    if basis.category:
+        first = _("Perkiraan kategori %(category)s dengan %(total)s poin (dihitung dari %(basis)s)")
+    else:
+        first = _("Perkiraan belum mencapai kategori: %(total)s poin (dihitung dari %(basis)s)")
+    parts = [first % values]
+    if basis.next_category:
+        parts.append(
+            _("kurang %(points)s poin menuju %(next)s")
+            % {"points": format_number(basis.points_to_next, 2), "next": basis.next_category}
+        )
+    parts.append(
+        _("%(points)s poin berisiko karena belum disetujui")
+        % {"points": format_number(data.at_risk, 2)}
+    )
+    return "; ".join(str(p) for p in parts) + "."
+
+
+def official_result(data: Dashboard):
+    """The recorded official result of a locked year, which then headlines the page, or None
+    (one query, for a locked period only)."""
+    if not data.period.locked:
+        return None
+    return OfficialResult.objects.filter(period=data.period, final_score__isnull=False).first()
+
+
+def indicators_of_agency(indicators: list[IndicatorRow], code: str) -> list[IndicatorRow]:
+    """Only the indicators and items assigned to one agency (the agency table's links)."""
+    rows = []
+    for indicator in indicators:
+        items = [i for i in indicator.items if any(e.agency_code == code for e in i.entries)]
+        if items:
+            rows.append(
+                IndicatorRow(
+                    indicator.code,
+                    indicator.name,
+                    indicator.verified,
+                    indicator.self_points,
+                    indicator.max_points,
+                    indicator.status_counts,
+                    items,
+                    indicator.name_en,
+                )
+            )
+    return rows
+
+
+# ---- an agency's part, for its operators -----------------------------------------------------
+
+
+@dataclass
+class AgencyPart:
+    """How an agency's items stand in the region's score: its points and the region's total,
+    nothing of other agencies (operators see it on their home)."""
+
+    verified: Decimal
+    self_points: Decimal
+    max_points: Decimal
+    region_verified: Headline
+    item_points: dict[str, tuple[Decimal, Decimal, Decimal]]  # code -> verified, self, max
+
+
+def item_shares(period: Period) -> dict[str, Fraction]:
+    """Each item's share of its indicator's points (cached with the period's scores)."""
+
+    def compute():
+        spec = framework_spec(period.framework)
+        maxima = {i.code: Fraction(i.max_points) for i in spec.indicators}
+        weights = defaultdict(Fraction)
+        for item in spec.items:
+            weights[item.indicator] += Fraction(item.weight)
+        return {
+            item.code: maxima[item.indicator] * Fraction(item.weight) / weights[item.indicator]
+            for item in spec.items
+        }
+
+    return period_cached(period, "item-shares", compute)
+
+
+def agency_part(workspace) -> AgencyPart:
+    """The points of the agency's items on both bases, and the region's headline; each shown
+    row of the workspace gets its `points` (verified, self, max)."""
+    period, codes = workspace.period, workspace.codes
+    verified, self_score = cached_period_score(period, VERIFIED), cached_period_score(period, SELF)
+    shares = item_shares(period)
+    v_items = {i.code: i for i in verified.items}
+    s_items = {i.code: i for i in self_score.items}
+    points = {}
+    for code in codes:
+        share = shares.get(code, Fraction(0))
+        points[code] = (
+            scoring.round_half_up(share * v_items[code].fraction),
+            scoring.round_half_up(share * s_items[code].fraction),
+            scoring.round_half_up(share),
+        )
+    for cluster in workspace.clusters:
+        for indicator in cluster.rows:
+            for row in indicator.rows:
+                row.points = points.get(row.item.code)
+    return AgencyPart(
+        verified=sum((p[0] for p in points.values()), Decimal(0)),
+        self_points=sum((p[1] for p in points.values()), Decimal(0)),
+        max_points=sum((p[2] for p in points.values()), Decimal(0)),
+        region_verified=_headline(VERIFIED, verified),
+        item_points=points,
+    )

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from clusters.models import Item
+from indicators.answers import format_number, format_percent
 from indicators.models import Agency, Period, ReviewEvent, Submission
 
 S = Submission.Status
@@ -31,6 +32,7 @@ class Row:
     submission: Submission | None
     evidence_count: int = 0
     return_note: str = ""
+    points: tuple | None = None  # (verified, self, max), set by dashboard.agency_part
 
     @property
     def status(self) -> str:
@@ -73,6 +75,7 @@ class Workspace:
     period: Period
     clusters: list[Group]
     counts: dict[str, int]
+    codes: list[str] = field(default_factory=list)  # every assigned item, whatever the filter
 
 
 def agency_items(agency: Agency, period: Period) -> QuerySet[Item]:
@@ -86,8 +89,15 @@ def agency_items(agency: Agency, period: Period) -> QuerySet[Item]:
     )
 
 
-def workspace_for(agency: Agency, period: Period) -> Workspace:
-    """The home page's table for one agency and period, in two queries."""
+# The home page's counters are links that show only their rows (`?status=`).
+STATUS_FILTERS = ("to_fill", S.SUBMITTED, S.RETURNED, S.APPROVED)
+
+
+def workspace_for(agency: Agency, period: Period, only: str | None = None) -> Workspace:
+    """The home page's table for one agency and period, in two queries.
+
+    `only` (one of STATUS_FILTERS) keeps the rows of that counter; the counters count all.
+    """
     last_note = (
         ReviewEvent.objects.filter(
             submission=OuterRef("pk"),
@@ -104,7 +114,9 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
     }
     clusters: list[Group] = []
     counts = {"to_fill": 0, S.SUBMITTED: 0, S.RETURNED: 0, S.APPROVED: 0}
+    codes = []
     for item in agency_items(agency, period):
+        codes.append(item.code)
         submission = submissions.get(item.pk)
         if submission is not None:
             submission.item = item  # already loaded: has_value needs the kind
@@ -115,7 +127,10 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
             evidence_count=getattr(submission, "evidence_total", 0),
             return_note=(submission.last_note or "") if returned else "",
         )
-        counts["to_fill" if row.to_fill else row.status] += 1
+        counter = "to_fill" if row.to_fill else row.status
+        counts[counter] += 1
+        if only in STATUS_FILTERS and counter != only:
+            continue
         cluster, indicator = item.indicator.cluster, item.indicator
         if not clusters or clusters[-1].code != cluster.code:
             clusters.append(Group(cluster.code, cluster.label))
@@ -123,18 +138,31 @@ def workspace_for(agency: Agency, period: Period) -> Workspace:
         if not indicators or indicators[-1].code != indicator.code:
             indicators.append(Group(indicator.code, indicator.label))
         indicators[-1].rows.append(row)
-    return Workspace(agency, period, clusters, counts)
+    return Workspace(agency, period, clusters, counts, codes)
 
 
 def notices_for(agencies, period: Period, limit: int = 8) -> list[ReviewEvent]:
-    """The latest review decisions and imports on the agencies' submissions, newest first."""
-    return list(
+    """The latest decision or import on each of the agencies' submissions, newest first.
+
+    The state now, not a log: one notice per submission, and one the agency has since acted on
+    (returned, then resubmitted) is marked `settled` so it no longer reads as a call to act.
+    """
+    latest = (
+        ReviewEvent.objects.filter(submission=OuterRef("submission"), action__in=NOTICE_ACTIONS)
+        .order_by("-created_at", "-id")
+        .values("pk")[:1]
+    )
+    events = list(
         ReviewEvent.objects.filter(
             submission__agency__in=agencies, submission__period=period, action__in=NOTICE_ACTIONS
         )
+        .filter(pk=Subquery(latest))
         .select_related("submission__item", "submission__agency", "submission__period")
         .order_by("-created_at", "-id")[:limit]
     )
+    for event in events:
+        event.settled = event.submission.status != event.to_status
+    return events
 
 
 def submission_for(*, agency: Agency, item: Item, period: Period) -> Submission:
@@ -190,3 +218,40 @@ def item_page(agency: Agency, period: Period, item: Item, submission: Submission
         page.register_sentence = facility_register.sentence(page.register)
         page.register_state = facility_register.take_state(submission, page.register)
     return page
+
+
+def next_to_fill(agency: Agency, period: Period, item: Item) -> Item | None:
+    """The agency's next item after this one (in the instrument's order, then from the top)
+    that still waits for its answer: not started, a draft or returned. One query."""
+    waiting = Submission.objects.filter(
+        agency=agency, period=period, item=OuterRef("pk"), status__in=(S.SUBMITTED, S.APPROVED)
+    )
+    items = list(
+        agency_items(agency, period)
+        .exclude(pk=item.pk)
+        .exclude(Exists(waiting))
+        .only("code", "name", "name_en", "order", "indicator__number", "indicator__cluster__order")
+    )
+    key = (item.indicator.cluster.order, item.indicator.number, item.order, item.code)
+    later = [
+        i for i in items if (i.indicator.cluster.order, i.indicator.number, i.order, i.code) > key
+    ]
+    return (later or items or [None])[0]
+
+
+def scoring_direction(item: Item) -> str:
+    """How the value scores, said where lower is better (stunting): otherwise empty."""
+    if item.rule != Item.Rule.LINEAR or item.worst is None or item.best is None:
+        return ""
+    if item.best >= item.worst:
+        return ""
+    return _(
+        "Makin rendah makin baik: %(best)s atau kurang mendapat nilai penuh, %(worst)s atau "
+        "lebih bernilai nol, dan di antaranya dinilai sebanding."
+    ) % {"best": _limit(item, item.best), "worst": _limit(item, item.worst)}
+
+
+def _limit(item: Item, value) -> str:
+    if item.kind == Item.Kind.PERCENT:
+        return format_percent(value)
+    return format_number(value)

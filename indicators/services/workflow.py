@@ -45,6 +45,8 @@ TRANSITIONS = {
     ReviewEvent.Action.APPROVED: ((S.SUBMITTED,), S.APPROVED),
     ReviewEvent.Action.RETURNED: ((S.SUBMITTED,), S.RETURNED),
     ReviewEvent.Action.REOPENED: ((S.APPROVED,), S.RETURNED),
+    # The agency takes back what it submitted, before a verifier has decided: a draft again.
+    ReviewEvent.Action.WITHDRAWN: ((S.SUBMITTED,), S.DRAFT),
 }
 NOTE_REQUIRED = {ReviewEvent.Action.RETURNED, ReviewEvent.Action.REOPENED}
 # A review note is read by the operator and mailed to them; as long as a narrative may be.
@@ -284,7 +286,7 @@ def _transition(
             "actor": getattr(actor, "username", None),
         },
     )
-    if action != ReviewEvent.Action.SUBMITTED:
+    if action not in (ReviewEvent.Action.SUBMITTED, ReviewEvent.Action.WITHDRAWN):
         transaction.on_commit(lambda: _notify(event))
     return submission
 
@@ -316,6 +318,30 @@ def _check_flags_explained(submission: Submission) -> None:
             _("Tulis penjelasan atas tanda data berikut sebelum mengajukan: %(flags)s")
             % {"flags": " ".join(flag.message for flag in flags)}
         )
+
+
+def withdraw_refusal(submission: Submission) -> str | None:
+    """Why the agency may not take back its submission now, or None (submitted, period open)."""
+    if refusal := period_refusal(submission.period, entry=True):
+        return refusal
+    if submission.status != S.SUBMITTED:
+        return _("Hanya isian yang sedang menunggu verifikasi yang dapat ditarik kembali.")
+    return None
+
+
+@transaction.atomic
+def submission_withdraw(*, submission_id: int, actor, version: int | None) -> Submission:
+    """Take a submitted answer back to draft before review, recorded as a ReviewEvent.
+
+    Under the row lock and the version the operator saw: a verifier who decided in the
+    meantime wins, and the operator is told instead of undoing the decision.
+    """
+    current = _locked(submission_id, version)
+    if refusal := withdraw_refusal(current):
+        raise WorkflowError(refusal)
+    return _transition(
+        current.pk, ReviewEvent.Action.WITHDRAWN, actor=actor, version=None, entry=True
+    )
 
 
 @transaction.atomic

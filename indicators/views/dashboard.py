@@ -3,12 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from facilities.expiry import alert_days, expiring_certifications
 from indicators.access import dashboard_scope
 from indicators.exports.dashboard_xlsx import dashboard_xlsx
-from indicators.selectors.dashboard import dashboard_data
+from indicators.selectors.dashboard import (
+    dashboard_data,
+    indicators_of_agency,
+    official_result,
+    summary_sentence,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -24,9 +30,18 @@ def _scope(request):
 def dashboard(request):
     """Where the region stands, how sure it is, what is missing, who must act, the way up."""
     scope = _scope(request)
+    data = dashboard_data(scope.period)
+    agency = next((a for a in data.agencies if a.code == request.GET.get("agency")), None)
     context = {
         "scope": scope,
-        "data": dashboard_data(scope.period),
+        "data": data,
+        "summary": summary_sentence(data),
+        "official": official_result(data),
+        "agency": agency,
+        "indicators": indicators_of_agency(data.indicators, agency.code)
+        if agency
+        else data.indicators,
+        "printed_at": timezone.localtime(),
         "expiring": list(expiring_certifications(regions=[scope.region])),
         "alert_days": alert_days(),
     }

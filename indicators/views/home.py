@@ -6,7 +6,7 @@ from django.shortcuts import render
 from facilities.expiry import alert_days, expiring_certifications
 from facilities.models import FacilityType
 from indicators import access, roles
-from indicators.selectors import readiness_views, workspace
+from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
 
 
@@ -23,7 +23,9 @@ def home(request):
         return render(request, "indicators/landing.html", context)
     agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)
     period = current_period(agency.region)
-    items = workspace.workspace_for(agency, period) if period else None
+    status = request.GET.get("status")
+    status = status if status in workspace.STATUS_FILTERS else ""
+    items = workspace.workspace_for(agency, period, status) if period else None
     only = request.GET.get("readiness")
     context = {
         "agency": agency,
@@ -32,6 +34,7 @@ def home(request):
         "workspace": items,
         "readiness": readiness_views.workspace_readiness(items, only) if items else None,
         "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
+        "status_filter": status,
         "notices": workspace.notices_for(agencies, period) if period else [],
         # The register, for agencies that supply places of some type (and their alerts).
         "supplies_register": any(
@@ -39,5 +42,6 @@ def home(request):
         ),
         "expiring": list(expiring_certifications(agencies=[agency])),
         "alert_days": alert_days(),
+        "part": dashboard.agency_part(items) if items else None,
     }
     return render(request, "indicators/home.html", context)

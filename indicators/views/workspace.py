@@ -2,10 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from indicators import access
 from indicators.forms import SUBMIT, TAKE, AnswerForm, TakeForm, field_ids
@@ -64,6 +66,9 @@ def item_detail(request, code):
         "period": period,
         "item": item,
         "page": page,
+        "next_item": workspace.next_to_fill(agency, period, item),
+        "direction": workspace.scoring_direction(item),
+        "withdrawable": submission.pk and workflow.withdraw_refusal(submission) is None,
         "checklist": checklist,
         "form": form,
         "invalid_fields": field_ids(form) if form.is_bound else [],
@@ -98,3 +103,26 @@ def _take(request, agency, item, submission):
             ),
         )
     return redirect(item_url(agency, item.code))
+
+
+@login_required
+@require_POST
+def item_withdraw(request, code):
+    """Take a submitted answer back to draft before a verifier decides (recorded)."""
+    found = access.item_for_operator(request.user, code, request.GET.get("agency"))
+    if found.submission.pk is None:
+        raise Http404
+    raw = request.POST.get("version", "")
+    try:
+        workflow.submission_withdraw(
+            submission_id=found.submission.pk,
+            actor=request.user,
+            version=int(raw) if raw.isdigit() else -1,
+        )
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Isian ditarik kembali menjadi draf. Ajukan lagi setelah diperbaiki.")
+        )
+    return redirect(item_url(found.agency, found.item.code))

@@ -5,6 +5,40 @@
   var summary = document.getElementById("error-summary");
   if (summary) { summary.focus(); }
 
+  // Removing a file and withdrawing a submission ask first; without script they just happen.
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-confirm]"), function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
+
+  // A file above the limit is refused here, before it is sent; the server decides again.
+  var file = document.getElementById("id_file");
+  if (file && file.dataset.maxBytes) {
+    var limit = parseInt(file.dataset.maxBytes, 10);
+    var note = document.createElement("div");
+    note.className = "invalid-feedback d-block";
+    note.id = "id_file_size_error";
+    note.setAttribute("role", "alert");
+    var check = function () {
+      var chosen = file.files && file.files[0];
+      var tooLarge = chosen && chosen.size > limit;
+      var message = tooLarge ? file.dataset.tooLarge.replace(
+        "{size}", (chosen.size / 1048576).toLocaleString(document.documentElement.lang || "id",
+          { maximumFractionDigits: 1 })) : "";
+      file.setCustomValidity(message);
+      file.classList.toggle("is-invalid", !!tooLarge);
+      note.textContent = message;
+      if (tooLarge && !note.parentNode) { file.insertAdjacentElement("afterend", note); }
+      if (!tooLarge && note.parentNode) { note.parentNode.removeChild(note); }
+      return !tooLarge;
+    };
+    file.addEventListener("change", check);
+    file.form.addEventListener("submit", function (event) {
+      if (!check()) { event.preventDefault(); file.focus(); }
+    });
+  }
+
   // Show the percentage while the operator types; the server computes it again on save.
   var output = document.getElementById("percent-output");
   var numerator = document.getElementById("id_numerator");

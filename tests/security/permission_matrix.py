@@ -138,6 +138,7 @@ MATRIX = {
     **admin_model("admin/clusters/evidencerequirement/"),
     # the year's data, scoped to the verifier's regions
     "admin/indicators/submission/import/": STAFF,
+    "admin/indicators/submission/import/template.xlsx": STAFF,
     "admin/indicators/submission/recap/": STAFF,
     "admin/indicators/submission/<int:pk>/review/": STAFF_NOT_ALLOWED,  # POST only
     "admin/indicators/submission/export/": STAFF,
@@ -189,6 +190,7 @@ MATRIX = {
     "i18n/setlang/": row(*[REDIRECT] * 7),
     "": SIGNED_IN,
     "items/<str:code>/": row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    "items/<str:code>/withdraw/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     "evidence/<int:pk>/": row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK),
     "evidence/<int:pk>/remove/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     "evidence/<int:pk>/document/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
@@ -221,6 +223,7 @@ POST_MATRIX = {
     "evidence/<int:pk>/remove/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    "items/<str:code>/withdraw/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "admin/indicators/submission/<int:pk>/review/": row(
         LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT
     ),

@@ -195,6 +195,7 @@ def samples(demo_with_values):
         ),
         "items/<str:code>/": f"/items/{item.code}/",
         "admin/review/<int:pk>/": f"/admin/review/{submission.pk}/",
+        "items/<str:code>/withdraw/": f"/items/{item.code}/withdraw/",
         "evidence/<int:pk>/": f"/evidence/{evidence.pk}/",
         "evidence/<int:pk>/remove/": f"/evidence/{evidence.pk}/remove/",
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",

@@ -96,9 +96,9 @@ HOSTILE_VALUES = (
 # Every query parameter a portal page or export reads, by route (the matrix key). The test
 # `test_every_query_parameter_read_by_the_code_is_fuzzed` fails when a view reads one not here.
 PORTAL_PARAMETERS = {
-    "": ("agency", "readiness"),
+    "": ("agency", "readiness", "status"),
     "items/<str:code>/": ("agency",),
-    "dashboard/": ("region", "period"),
+    "dashboard/": ("region", "period", "agency"),
     "dashboard/export.xlsx": ("region", "period"),
     "fasilitas/cakupan/": ("region", "period"),
     "fasilitas/cakupan/export.xlsx": ("region", "period"),

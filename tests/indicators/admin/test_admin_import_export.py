@@ -251,9 +251,42 @@ def test_changelist_export_is_filtered_and_neutralises_formulas(verifier_client,
     )
     assert response["Content-Disposition"].startswith("attachment;")
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert [r["agency"] for r in rows] == ["DINKES"]
-    assert rows[0]["note"] == '\'=HYPERLINK("http://x")'
-    assert rows[0]["answer"] == "90 / 100 (90,00%)"
+    assert [r["Kode OPD"] for r in rows] == ["DINKES"]
+    assert rows[0]["Keterangan"] == '\'=HYPERLINK("http://x")'
+    assert rows[0]["Jawaban"] == "90 / 100 (90,00%)"
+    assert rows[0]["Status"] == "Diajukan" and rows[0]["OPD"] == "Dinas Kesehatan"
+
+
+def test_the_review_export_is_an_indonesian_workbook_with_names_numbers_and_widths(
+    verifier_client, demo
+):
+    make_submission(demo.period, "DINKES", "III.12.a", narrative='=HYPERLINK("http://x")')
+    page = verifier_client.get(reverse("admin:indicators_submission_export"))
+    text = page.content.decode()
+    assert "This exporter" not in text and "SubmissionResource" not in text and "---" not in text
+    assert page.context["form"]["format"].value() == "0"  # XLSX unless CSV is chosen
+    response = verifier_client.post(
+        reverse("admin:indicators_submission_export") + "?agency=DINKES",
+        {"format": "0", "resource": "0"},
+    )
+    assert response["Content-Disposition"].endswith('.xlsx"')
+    assert "isian-kla-" in response["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert book.sheetnames == ["Isian"]
+    sheet = book["Isian"]
+    header = [c.value for c in sheet[1]]
+    assert header[:8] == [
+        "Wilayah", "Periode", "Kode OPD", "OPD", "Klaster", "Indikator", "Kode butir", "Butir"
+    ]  # fmt: skip
+    row = dict(zip(header, [c.value for c in sheet[2]], strict=True))
+    assert row["OPD"] == "Dinas Kesehatan" and row["Status"] == "Diajukan"
+    assert row["Butir"].startswith("Persentase") or row["Butir"]
+    assert row["Pembilang"] == 90 and row["Penyebut"] == 100 and row["Persentase"] == 90
+    assert row["Keterangan"] == '\'=HYPERLINK("http://x")'
+    numerator = sheet.cell(row=2, column=header.index("Pembilang") + 1)
+    assert numerator.data_type == "n" and numerator.number_format == "#,##0.##"
+    assert sheet.column_dimensions["H"].width > 20  # the item's name is readable
+    assert sheet.freeze_panes == "A2"
 
 
 def test_values_export_can_be_imported_again(verifier_client, demo):
@@ -314,15 +347,17 @@ def test_recap_export_has_points_and_status_counts_per_cluster_and_indicator(
         dict(zip([c.value for c in sheet[1]], [c.value for c in r], strict=True))
         for r in sheet.iter_rows(min_row=2)
     ]
-    clusters = [r for r in rows if r["level"] == "cluster"]
-    assert len(clusters) == 6 and len([r for r in rows if r["level"] == "indicator"]) == 24
+    clusters = [r for r in rows if r["Tingkat"] == "klaster"]
+    assert len(clusters) == 6 and len([r for r in rows if r["Tingkat"] == "indikator"]) == 24
     from indicators.selectors.scores import period_score
 
     verified = period_score(period, "verified")
-    total = next(r for r in rows if r["level"] == "total")
-    assert float(total["verified_points"]) == float(verified.total)
+    total = next(r for r in rows if r["Tingkat"] == "total")
+    assert float(total["Poin terverifikasi"]) == float(verified.total)
     submitted = Submission.objects.filter(period=period, status="submitted").count()
-    assert sum(int(r["submitted"]) for r in clusters) == submitted
+    assert sum(int(r["Diajukan"]) for r in clusters) == submitted
+    assert sheet.title == f"Rekap {period.year}"
+    assert sheet.cell(row=2, column=4).number_format == "#,##0.00"
 
 
 def test_recap_refuses_a_period_of_another_region(client, demo_with_values, other_region):

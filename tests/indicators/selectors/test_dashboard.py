@@ -271,3 +271,41 @@ def test_export_neutralises_an_agency_name_that_looks_like_a_formula(
     names = [row[1] for row in workbook["OPD"].iter_rows(min_row=2, values_only=True)]
     assert '\'=HYPERLINK("http://evil")' in names
     assert not any(str(n).startswith("=") for n in names)
+
+
+def test_the_page_answers_first_in_one_sentence(client, demo_with_values, gugus_tugas):
+    from indicators.selectors.dashboard import summary_sentence
+
+    client.force_login(gugus_tugas)
+    response = client.get(URL)
+    data = response.context["data"]
+    sentence = summary_sentence(data)
+    assert sentence in response.content.decode()
+    assert "dokumen siap verifikasi" in sentence and "berisiko" in sentence
+    assert f"{data.ready.points_to_next:.2f}".replace(".", ",") in sentence
+
+
+def test_a_locked_year_headlines_its_official_result(client, demo_with_values, gugus_tugas):
+    previous = demo_with_values.period.year - 1
+    official = OfficialResult.objects.get(period__year=previous)
+    client.force_login(gugus_tugas)
+    response = client.get(URL, {"period": previous})
+    assert response.context["official"].final_score == official.final_score
+    text = response.content.decode()
+    assert f"Hasil resmi {previous}: {official.category}" in text
+
+
+def test_items_show_their_points_and_sum_to_their_indicator(demo_with_values):
+    data = dashboard_data(demo_with_values.period)
+    for indicator in data.indicators:
+        assert abs(sum(i.max_points for i in indicator.items) - indicator.max_points) < 0.05
+        assert abs(sum(i.verified_points for i in indicator.items) - indicator.verified) < 0.05
+
+
+def test_an_agency_link_shows_only_its_items(client, demo_with_values, gugus_tugas):
+    client.force_login(gugus_tugas)
+    response = client.get(URL, {"agency": "DINKES"})
+    rows = [i for ind in response.context["indicators"] for i in ind.items]
+    assert rows and all(any(e.agency_code == "DINKES" for e in i.entries) for i in rows)
+    everything = client.get(URL, {"agency": "NOPE"}).context["indicators"]
+    assert len(everything) == len(response.context["data"].indicators)

@@ -271,9 +271,10 @@ def test_the_home_notice_of_an_approval_shows_the_state_an_import_left(
     client.force_login(other_operator)
     response = client.get("/?agency=DISDIK")
     notices = response.context["notices"]
-    assert [n.action for n in notices] == ["imported", "approved"]
+    # The state now, not a log (issue 17): one notice per submission, its latest event.
+    assert [n.action for n in notices] == ["imported"]
     html = response.content.decode()
     section = html[html.index('id="notices-title"') : html.index('id="items-title"')]
     assert "status-approved" not in section
-    assert section.count("status-submitted") == 2
+    assert section.count("status-submitted") == 1
     assert "Catatan impor:" in section

@@ -93,3 +93,42 @@ def test_review_listeners_run_after_commit(
     finally:
         workflow.review_listeners.remove(seen.append)
     assert [e.action for e in seen] == ["approved"]
+
+
+def test_a_submission_is_withdrawn_to_draft_before_review_and_recorded(draft, operator, verifier):
+    attach(draft)
+    submitted = workflow.submission_submit(submission=draft, actor=operator, version=None)
+    with pytest.raises(workflow.Conflict):
+        workflow.submission_withdraw(
+            submission_id=draft.pk, actor=operator, version=submitted.version - 1
+        )
+    withdrawn = workflow.submission_withdraw(
+        submission_id=draft.pk, actor=operator, version=submitted.version
+    )
+    assert withdrawn.status == "draft" and withdrawn.version == submitted.version + 1
+    event = ReviewEvent.objects.filter(submission=draft).latest("id")
+    assert (event.action, event.from_status, event.to_status, event.actor) == (
+        "withdrawn",
+        "submitted",
+        "draft",
+        operator,
+    )
+    # Once a verifier has decided, it is theirs: no withdrawal of an approved answer.
+    again = workflow.submission_submit(submission=withdrawn, actor=operator, version=None)
+    workflow.submission_approve(submission_id=draft.pk, actor=verifier, note="ok")
+    with pytest.raises(workflow.WorkflowError, match="menunggu verifikasi"):
+        workflow.submission_withdraw(submission_id=draft.pk, actor=operator, version=None)
+    assert again.pk == draft.pk
+
+
+def test_withdrawing_tells_no_review_listener(draft, operator, django_capture_on_commit_callbacks):
+    seen = []
+    workflow.review_listeners.append(seen.append)
+    try:
+        attach(draft)
+        workflow.submission_submit(submission=draft, actor=operator, version=None)
+        with django_capture_on_commit_callbacks(execute=True):
+            workflow.submission_withdraw(submission_id=draft.pk, actor=operator, version=None)
+    finally:
+        workflow.review_listeners.remove(seen.append)
+    assert seen == []

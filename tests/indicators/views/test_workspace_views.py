@@ -176,7 +176,7 @@ def test_item_page_query_count_does_not_grow_with_history(client, operator, veri
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="lagi")
     with CaptureQueriesContext(connection) as many:
         client.get(item_url(PERCENT))
-    assert len(many) == len(few) <= 12
+    assert len(many) == len(few) <= 13  # +1 since issue 17: the next item to fill
 
 
 # ---- answering -------------------------------------------------------------------------------
