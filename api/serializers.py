@@ -55,8 +55,12 @@ class RequirementSerializer(serializers.ModelSerializer):
 
 class ItemSerializer(serializers.ModelSerializer):
     requirements = RequirementSerializer(source="evidence_requirements", many=True)
-    worst = serializers.DecimalField(max_digits=12, decimal_places=4, coerce_to_string=False)
-    best = serializers.DecimalField(max_digits=12, decimal_places=4, coerce_to_string=False)
+    worst = serializers.DecimalField(
+        max_digits=12, decimal_places=4, coerce_to_string=False, allow_null=True
+    )
+    best = serializers.DecimalField(
+        max_digits=12, decimal_places=4, coerce_to_string=False, allow_null=True
+    )
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, coerce_to_string=False)
 
     class Meta:

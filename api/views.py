@@ -22,6 +22,7 @@ from api import selectors as open_data
 from api import serializers as s
 from api import services
 from api.models import OpenDataRelease
+from api.pagination import check_query
 from api.throttling import OpenDataThrottle
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from indicators import access, roles
@@ -46,6 +47,23 @@ ERRORS = {
 READ_ERRORS = {k: v for k, v in ERRORS.items() if k in (400, 401, 403, 404, 429)}
 
 
+def _query(request) -> dict:
+    return request.query_params.dict()
+
+
+class Strict:
+    """Every API view: a query parameter it does not know, or one given twice, is a 400."""
+
+    query_fields: tuple[str, ...] = ()
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        allowed = set(self.query_fields)
+        if getattr(self, "pagination_class", None) and hasattr(self, "list"):
+            allowed |= {"limit", "offset"}
+        check_query(request, allowed)
+
+
 def _errors(*codes):
     return {code: ERRORS[code] for code in codes}
 
@@ -54,7 +72,7 @@ def _errors(*codes):
 
 
 @extend_schema(tags=["edisi"], responses={200: s.FrameworkSerializer(many=True), **READ_ERRORS})
-class FrameworkList(generics.ListAPIView):
+class FrameworkList(Strict, generics.ListAPIView):
     """Editions of the evaluation instrument."""
 
     serializer_class = s.FrameworkSerializer
@@ -62,7 +80,7 @@ class FrameworkList(generics.ListAPIView):
 
 
 @extend_schema(tags=["edisi"], responses={200: s.FrameworkDetailSerializer, **READ_ERRORS})
-class FrameworkDetail(generics.RetrieveAPIView):
+class FrameworkDetail(Strict, generics.RetrieveAPIView):
     """An edition with its clusters, indicators, items and the documents each item asks for."""
 
     serializer_class = s.FrameworkDetailSerializer
@@ -85,7 +103,7 @@ class FrameworkDetail(generics.RetrieveAPIView):
 
 
 @extend_schema(tags=["wilayah"], responses={200: s.RegionSerializer(many=True), **READ_ERRORS})
-class RegionList(generics.ListAPIView):
+class RegionList(Strict, generics.ListAPIView):
     """The regions the caller acts for."""
 
     serializer_class = s.RegionSerializer
@@ -99,13 +117,14 @@ class RegionList(generics.ListAPIView):
     parameters=[s.PeriodFilterSerializer],
     responses={200: s.PeriodSerializer(many=True), **READ_ERRORS},
 )
-class PeriodList(generics.ListAPIView):
+class PeriodList(Strict, generics.ListAPIView):
     """The periods of the caller's regions, newest first."""
 
     serializer_class = s.PeriodSerializer
+    query_fields = ("region", "year")
 
     def get_queryset(self):
-        query = s.PeriodFilterSerializer(data=self.request.query_params)
+        query = s.PeriodFilterSerializer(data=_query(self.request))
         query.is_valid(raise_exception=True)
         periods = access.periods_visible_to(self.request.user).select_related("open_data")
         if "region" in query.validated_data:
@@ -116,7 +135,7 @@ class PeriodList(generics.ListAPIView):
 
 
 @extend_schema(tags=["wilayah"], responses={200: s.PeriodSerializer, **READ_ERRORS})
-class PeriodDetail(APIView):
+class PeriodDetail(Strict, APIView):
     """One period of the caller's regions."""
 
     def get(self, request, pk):
@@ -134,16 +153,18 @@ def _official(period):
     parameters=[s.ScoreQuerySerializer],
     responses={200: s.ScoreSerializer, **READ_ERRORS},
 )
-class PeriodScore(APIView):
+class PeriodScore(Strict, APIView):
     """The period's score on a basis: `verified` (approved), `self` (submitted, returned and
     approved) or `ready` (approved with every required document dated right).
 
     Gugus Tugas, verifiers and admins get the region's score (or one agency's with `agency`);
     an operator gets what their own agency's answers earn."""
 
+    query_fields = ("basis", "agency")
+
     def get(self, request, pk):
         period = access.period_for_user(request.user, pk)
-        query = s.ScoreQuerySerializer(data=request.query_params)
+        query = s.ScoreQuerySerializer(data=_query(request))
         query.is_valid(raise_exception=True)
         basis = query.validated_data["basis"]
         agencies = access.score_agencies(request.user, period, query.validated_data.get("agency"))
@@ -165,7 +186,7 @@ class PeriodScore(APIView):
 
 
 @extend_schema(tags=["nilai"], responses={200: s.ReadinessSerializer, **READ_ERRORS})
-class PeriodReadiness(APIView):
+class PeriodReadiness(Strict, APIView):
     """The `kla_readiness` document: each non-draft submission judged on the reference date."""
 
     def get(self, request, pk):
@@ -226,7 +247,7 @@ def _push_result(plan, *, period, dry_run: bool) -> dict:
     request=s.ValuesPushSerializer,
     responses={200: s.PushResultSerializer, **_errors(400, 401, 403, 404, 409, 429)},
 )
-class ValuesPush(APIView):
+class ValuesPush(Strict, APIView):
     """Send an agency's values for the period, with exactly the import's rules: all or nothing,
     every row's errors in the answer, `dry_run` to check only, and approved answers replaced
     only by a verifier who says `replace_approved`. Needs a read-write token."""
@@ -246,7 +267,7 @@ class ValuesPush(APIView):
     request={"multipart/form-data": s.EvidenceUploadSerializer},
     responses={201: s.EvidenceSerializer, **_errors(400, 401, 403, 404, 409, 429)},
 )
-class EvidenceUpload(APIView):
+class EvidenceUpload(Strict, APIView):
     """Attach a file to one of the caller's agency's answers (a draft or returned one), with
     the checks of an upload: content, macros, size, quotas. `requirement` names the document
     of the item it is, with its number and dates. Needs a read-write token."""
@@ -297,14 +318,15 @@ def _evidence_rows():
     parameters=[s.SubmissionFilterSerializer],
     responses={200: s.SubmissionSerializer(many=True), **READ_ERRORS},
 )
-class SubmissionList(generics.ListAPIView):
+class SubmissionList(Strict, generics.ListAPIView):
     """The answers the caller may read, with their evidence metadata: an operator's agencies',
     a verifier's region's (Gugus Tugas reads scores, not answers)."""
 
     serializer_class = s.SubmissionSerializer
+    query_fields = ("period", "agency", "item", "status")
 
     def get_queryset(self):
-        query = s.SubmissionFilterSerializer(data=self.request.query_params)
+        query = s.SubmissionFilterSerializer(data=_query(self.request))
         query.is_valid(raise_exception=True)
         rows = _submissions(self.request.user)
         filters = query.validated_data
@@ -320,7 +342,7 @@ class SubmissionList(generics.ListAPIView):
 
 
 @extend_schema(tags=["isian"], responses={200: s.SubmissionSerializer, **READ_ERRORS})
-class SubmissionDetail(generics.RetrieveAPIView):
+class SubmissionDetail(Strict, generics.RetrieveAPIView):
     """One answer the caller may read, with its evidence metadata."""
 
     serializer_class = s.SubmissionSerializer
@@ -332,11 +354,11 @@ class SubmissionDetail(generics.RetrieveAPIView):
 @extend_schema(
     tags=["isian"],
     responses={
-        (200, "application/octet-stream"): OpenApiResponse(OpenApiTypes.BINARY),
+        (200, "*/*"): OpenApiResponse(OpenApiTypes.BINARY, description="Isi berkas"),
         **READ_ERRORS,
     },
 )
-class EvidenceFile(APIView):
+class EvidenceFile(Strict, APIView):
     """The body of an evidence file, to those who may download it in the portal; 404 to others."""
 
     def get(self, request, pk):
@@ -361,7 +383,7 @@ def _state(period):
 
 
 @extend_schema(tags=["data terbuka"])
-class OpenDataState(APIView):
+class OpenDataState(Strict, APIView):
     """Whether the period's aggregate scores are published as open data; a verifier of the
     region publishes (PUT) or withdraws (DELETE) them with a read-write token."""
 
@@ -382,7 +404,7 @@ class OpenDataState(APIView):
         return Response(_state(period))
 
 
-class _Public(APIView):
+class _Public(Strict, APIView):
     authentication_classes = []
     permission_classes = [AllowAny]
     throttle_classes = [OpenDataThrottle]
