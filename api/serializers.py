@@ -351,6 +351,14 @@ class ValueRowSerializer(serializers.Serializer):
     value = CellField(required=False, help_text=_("ya/tidak atau jumlah"))
     note = CellField(required=False, help_text=_("keterangan"))
 
+    def to_internal_value(self, data):
+        if isinstance(data, dict) and (unknown := sorted(set(data) - set(HEADER))):
+            # A misspelt column must not be dropped silently, as the file import refuses it.
+            raise serializers.ValidationError(
+                {str(key)[:60]: [_("Kolom tidak dikenal.")] for key in unknown}
+            )
+        return super().to_internal_value(data)
+
 
 class ValuesPushSerializer(serializers.Serializer):
     agency = serializers.CharField(required=False, allow_blank=True, max_length=30)
