@@ -1,17 +1,32 @@
 """Request limits: per token user for the API, per client address for the open data."""
 
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle, UserRateThrottle
 
 from kla_portal.client_address import client_address
 
 
-class TokenUserThrottle(UserRateThrottle):
+class LiveRates:
+    """Read the rate from the settings when asked (DRF binds them once, at import)."""
+
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES[self.scope]
+
+
+class PerUser(LiveRates, UserRateThrottle):
+    """Per signed-in user; a request without a user counts against its client address."""
+
+    def get_ident(self, request):
+        return client_address(request) or "unknown"
+
+
+class TokenUserThrottle(PerUser):
     """Requests per user, whatever token they use (rate `api` in REST_FRAMEWORK)."""
 
     scope = "api"
 
 
-class WriteThrottle(UserRateThrottle):
+class WriteThrottle(PerUser):
     """Writes per user (rate `api_write`): imports and uploads are the heavy requests."""
 
     scope = "api_write"
@@ -22,7 +37,7 @@ class WriteThrottle(UserRateThrottle):
         return super().allow_request(request, view)
 
 
-class OpenDataThrottle(SimpleRateThrottle):
+class OpenDataThrottle(LiveRates, SimpleRateThrottle):
     """Anonymous open-data requests per client address, behind the trusted proxies only."""
 
     scope = "open_data"

@@ -40,7 +40,11 @@ def test_bad_query_parameters_are_400_with_the_field(demo):
 def test_requests_past_the_limit_are_429_with_retry_after(demo, settings):
     settings.REST_FRAMEWORK = {
         **settings.REST_FRAMEWORK,
-        "DEFAULT_THROTTLE_RATES": {"api": "3/minute", "api_write": "1/minute", "open_data": "2/minute"},
+        "DEFAULT_THROTTLE_RATES": {
+            "api": "3/minute",
+            "api_write": "1/minute",
+            "open_data": "2/minute",
+        },
     }
     client = api_client(token_for("verifikator"))
     codes = [client.get("/api/v1/regions/").status_code for _ in range(4)]
