@@ -373,8 +373,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # The schema and its page are for signed-in people (session) and token holders.
     "SERVE_AUTHENTICATION": [
+        "api.authentication.TokenAuthentication",  # first, so a visitor without either gets 401
         "rest_framework.authentication.SessionAuthentication",
-        "api.authentication.TokenAuthentication",
     ],
     "SERVE_PERMISSIONS": ["api.permissions.SignedIn"],
     "SWAGGER_UI_DIST": "SIDECAR",

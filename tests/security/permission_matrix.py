@@ -9,7 +9,16 @@ a staff member who asks for an object outside their scope with a redirect to the
 ("does not exist"), exactly as for an object that does not exist.
 """
 
-from tests.security.urlwalk import BAD, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT
+from tests.security.urlwalk import (
+    BAD,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    UNAUTHORIZED,
+)
 
 ROLES = (
     "anonymous",
@@ -40,6 +49,22 @@ STAFF_NOT_ALLOWED = row(LOGIN, LOGIN, LOGIN, NOT_ALLOWED, NOT_ALLOWED, LOGIN, NO
 REGION_CHANGE = row(LOGIN, LOGIN, LOGIN, OK, REDIRECT, LOGIN, OK)
 REGION_HISTORY = row(LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK)
 DASHBOARD = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
+API_SESSION = row(*[UNAUTHORIZED] * 7)
+API_ROUTES = (
+    "frameworks/",
+    "frameworks/<slug:code>/",
+    "regions/",
+    "periods/",
+    "periods/<id:pk>/",
+    "periods/<id:pk>/score/",
+    "periods/<id:pk>/readiness/",
+    "periods/<id:pk>/values/",
+    "periods/<id:pk>/open-data/",
+    "submissions/",
+    "submissions/<id:pk>/",
+    "submissions/<id:pk>/evidence/",
+    "evidence/<id:pk>/file/",
+)
 
 
 def admin_model(
@@ -154,6 +179,17 @@ MATRIX = {
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
+    # the API (issue 20): a session opens only the schema, its page and one's own tokens; the
+    # API itself answers 401 without a token (tests/api/test_permission_matrix.py has tokens)
+    "api/schema/": row(UNAUTHORIZED, *[OK] * 6),
+    "api/docs/": SIGNED_IN,
+    "api/tokens/": SIGNED_IN,
+    "api/tokens/<id:pk>/revoke/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    **{f"api/v1/{route}": API_SESSION for route in API_ROUTES},
+    # open data: public; Balikpapan has published nothing in the sample
+    "api/v1/open-data/": PUBLIC,
+    "api/v1/open-data/<slug:region>/scores.json": row(*[NOT_FOUND] * 7),
+    "api/v1/open-data/<slug:region>/scores.csv": row(*[NOT_FOUND] * 7),
 }
 
 # State-changing requests, posted with a stale version so that even an allowed post changes
@@ -162,6 +198,8 @@ POST_MATRIX = {
     "evidence/<int:pk>/remove/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
+    # operator A's own token: A revokes it, nobody else finds it
+    "api/tokens/<id:pk>/revoke/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "admin/indicators/submission/<int:pk>/review/": row(
         LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT
     ),

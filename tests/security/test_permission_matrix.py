@@ -13,6 +13,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
+from api.services import token_create
 from indicators.models import (
     Agency,
     Assignment,
@@ -110,6 +111,8 @@ def samples(demo_with_values):
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
         if hasattr(obj, "history") and not obj.history.exists():
             obj.save()
+    token, _raw = token_create(user=operator, name="matrix", scope="write", days=30)
+    api_period = f"/api/v1/periods/{period.pk}/"
     uid = urlsafe_base64_encode(force_bytes(operator.pk))
     ct = ContentType.objects.get_for_model(Submission)
     year = period.year
@@ -134,6 +137,18 @@ def samples(demo_with_values):
         "evidence/<int:pk>/document/": f"/evidence/{evidence.pk}/document/",
         "dashboard/": f"/dashboard/{query}",
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
+        "api/tokens/<id:pk>/revoke/": f"/api/tokens/{token.pk}/revoke/",
+        "api/v1/frameworks/<slug:code>/": f"/api/v1/frameworks/{period.framework.code}/",
+        "api/v1/periods/<id:pk>/": api_period,
+        "api/v1/periods/<id:pk>/score/": f"{api_period}score/",
+        "api/v1/periods/<id:pk>/readiness/": f"{api_period}readiness/",
+        "api/v1/periods/<id:pk>/values/": f"{api_period}values/",
+        "api/v1/periods/<id:pk>/open-data/": f"{api_period}open-data/",
+        "api/v1/submissions/<id:pk>/": f"/api/v1/submissions/{submission.pk}/",
+        "api/v1/submissions/<id:pk>/evidence/": f"/api/v1/submissions/{submission.pk}/evidence/",
+        "api/v1/evidence/<id:pk>/file/": f"/api/v1/evidence/{evidence.pk}/file/",
+        "api/v1/open-data/<slug:region>/scores.json": "/api/v1/open-data/balikpapan/scores.json",
+        "api/v1/open-data/<slug:region>/scores.csv": "/api/v1/open-data/balikpapan/scores.csv",
     }
     return {"objects": objects, "explicit": explicit, "submission": submission}
 
