@@ -111,10 +111,10 @@ def test_every_operation_answers_within_its_schema(demo_with_values, fuzz_settin
                 # Nothing to make invalid: no parameters, no body, no authentication.
                 assert mode == "negative", operation.label
                 unsatisfiable.append(operation.label)
-    # The token was sent: every operation answered 200 (or 201) to some valid example.
+    # The token was sent: the superuser had a 200 (or 201) from nearly every operation; the
+    # operator is refused the verifier's writes, the readiness and other agencies' files.
     succeeded = {label for (label, code), _n in answered.items() if code in (200, 201)}
-    assert len(succeeded) >= len(operations) - 2, sorted(
-        {op.label for op in operations} - succeeded
-    )
+    least = len(operations) - 2 if username == "admin" else 10
+    assert len(succeeded) >= least, sorted({op.label for op in operations} - succeeded)
     # The anonymous open data: no authentication to leave out, and any text is a region slug.
     assert all(label.startswith("GET /api/v1/open-data/") for label in unsatisfiable)
