@@ -97,7 +97,7 @@ def test_every_operation_answers_within_its_schema(demo_with_values, fuzz_settin
                 database=None,
                 suppress_health_check=list(HealthCheck),
             )
-            def run(case, pick):
+            def run(case, pick, mode=mode, operation=operation):
                 for name, values in ids.items():
                     # Half the valid examples on a real object, when the operation names one.
                     if mode == "positive" and name in (case.path_parameters or {}) and pick < 3:

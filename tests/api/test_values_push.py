@@ -27,8 +27,8 @@ def percent_item(demo):
 
 def test_an_operator_pushes_values_and_each_row_says_what_it_did(demo, as_user, percent_item):
     client = as_user("operator.dinkes")
-    body = {"agency": "DINKES", "rows": [{"item": percent_item.code, "numerator": "1.500",
-                                          "denominator": 2000, "note": "rekap sistem"}]}  # fmt: skip
+    row = {"item": percent_item.code, "numerator": "1.500", "denominator": 2000, "note": "rekap"}
+    body = {"agency": "DINKES", "rows": [row]}
     response = client.post(url(demo.period), body, format="json")
     assert response.status_code == 200, response.json()
     data = response.json()

@@ -141,9 +141,8 @@ API_BUDGETS = {
 
 
 def _api_counts(region_slug) -> dict[str, int]:
-    from benchmarks.pages import GUGUS_TUGAS, OPERATOR, VERIFIER, sample_objects
-
     from api.services import open_data_publish, token_create
+    from benchmarks.pages import GUGUS_TUGAS, OPERATOR, VERIFIER, sample_objects
     from indicators.models import Period
     from tests.api.conftest import api_client
 

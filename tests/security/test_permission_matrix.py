@@ -12,8 +12,8 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from api.services import token_create
+from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from indicators.models import (
     Agency,
     Assignment,
