@@ -118,7 +118,7 @@ MATRIX = {
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": STAFF_NOT_FOUND,  # no public URL
-    "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": STAFF,
+    "admin/^(?P<app_label>auth|axes|clusters|indicators|api)/$": STAFF,
     "admin/(?P<url>.*)$": STAFF_NOT_FOUND,
     **admin_model(
         "admin/auth/group/",
@@ -168,6 +168,17 @@ MATRIX = {
     **region_model("period"),
     **region_model("assignment"),
     **region_model("officialresult", add=STAFF),
+    # the API's records: superusers read tokens (and revoke them) and the open-data releases
+    **admin_model(
+        "admin/api/apitoken/", changelist=SUPERUSER, add=NOBODY, change=SUPERUSER, history=SUPERUSER
+    ),  # fmt: skip
+    **admin_model(
+        "admin/api/opendatarelease/",
+        changelist=SUPERUSER,
+        add=NOBODY,
+        change=SUPERUSER,
+        history=SUPERUSER,
+    ),  # fmt: skip
     # the portal itself
     "healthz": PUBLIC,
     "i18n/setlang/": row(*[REDIRECT] * 7),
@@ -186,10 +197,10 @@ MATRIX = {
     "api/tokens/": SIGNED_IN,
     "api/tokens/<id:pk>/revoke/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
     **{f"api/v1/{route}": API_SESSION for route in API_ROUTES},
-    # open data: public; Balikpapan has published nothing in the sample
+    # open data: public; Balikpapan has published last year in the sample
     "api/v1/open-data/": PUBLIC,
-    "api/v1/open-data/<slug:region>/scores.json": row(*[NOT_FOUND] * 7),
-    "api/v1/open-data/<slug:region>/scores.csv": row(*[NOT_FOUND] * 7),
+    "api/v1/open-data/<slug:region>/scores.json": PUBLIC,
+    "api/v1/open-data/<slug:region>/scores.csv": PUBLIC,
 }
 
 # State-changing requests, posted with a stale version so that even an allowed post changes

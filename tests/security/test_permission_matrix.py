@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from api.models import OpenDataRelease
 from api.services import token_create
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from indicators.models import (
@@ -86,8 +87,14 @@ def samples(demo_with_values):
     )
     log = AccessLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
+    token, _raw = token_create(user=operator, name="matrix", scope="write", days=30)
+    release = OpenDataRelease.objects.create(
+        period=Period.objects.get(region=period.region, year=period.year - 1)
+    )
     item = submission.item
     objects = {
+        "api.apitoken": token,
+        "api.opendatarelease": release,
         "auth.group": Group.objects.get(name="OPD Operator"),
         "auth.user": operator,
         "axes.accessattempt": attempt,
@@ -111,7 +118,6 @@ def samples(demo_with_values):
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
         if hasattr(obj, "history") and not obj.history.exists():
             obj.save()
-    token, _raw = token_create(user=operator, name="matrix", scope="write", days=30)
     api_period = f"/api/v1/periods/{period.pk}/"
     uid = urlsafe_base64_encode(force_bytes(operator.pk))
     ct = ContentType.objects.get_for_model(Submission)
@@ -123,7 +129,7 @@ def samples(demo_with_values):
         ),
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
-        "admin/^(?P<app_label>auth|axes|clusters|indicators)/$": "/admin/indicators/",
+        "admin/^(?P<app_label>auth|axes|clusters|indicators|api)/$": "/admin/indicators/",
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
         "admin/clusters/framework/<int:pk>/copy/": (
             f"/admin/clusters/framework/{period.framework_id}/copy/"
