@@ -218,3 +218,58 @@ def certificate_for_user(user, pk: int):
             allowed |= Q(kelurahan__kecamatan__region__in=roles.user_regions(user).values("pk"))
         found = found.filter(allowed)
     return get_object_or_404(found, pk=pk)
+
+
+# ---- the API (api/) --------------------------------------------------------------------------
+
+
+def periods_visible_to(user) -> QuerySet[Period]:
+    """The periods of the regions a user acts for (all for superusers, none for strangers)."""
+    return Period.objects.filter(region__in=roles.user_regions(user).values("pk")).select_related(
+        "region", "framework"
+    )
+
+
+def period_for_user(user, pk: int) -> Period:
+    """A period of one of the user's regions, or 404."""
+    return get_object_or_404(periods_visible_to(user), pk=pk)
+
+
+def period_for_verifier(user, pk: int) -> Period:
+    """A period the user reviews (a verifier of its region, or a superuser), else 404 or 403."""
+    period = period_for_user(user, pk)
+    if not roles.is_verifier(user):
+        raise PermissionDenied(_("Hanya verifikator wilayah ini yang dapat melakukannya."))
+    return period
+
+
+def score_agencies(user, period: Period, code: str | None) -> list[int] | None:
+    """Whose answers a score shows the user: None for the whole region, or agency ids.
+
+    Gugus Tugas, verifiers and superusers see the region's score (and any one agency's);
+    an operator sees what their own agency's answers earn, never another's, never the region's.
+    """
+    wanted = (code or "").strip().upper()
+    if roles.can_see_dashboard(user):
+        if not wanted:
+            return None
+        agency = Agency.objects.filter(region=period.region, code__iexact=wanted).first()
+        if agency is None:
+            raise Http404(_("OPD tidak ditemukan."))
+        return [agency.pk]
+    own = [a for a in operator_agencies(user) if a.region_id == period.region_id]
+    if not own:
+        raise PermissionDenied(_("Nilai wilayah hanya untuk Gugus Tugas, verifikator dan admin."))
+    if not wanted:
+        return [a.pk for a in own]
+    return [agency_for_operator(user, wanted, own).pk]
+
+
+def submission_for_operator(user, pk: int) -> Submission:
+    """A submission of one of the operator's own agencies (to attach files), or 404."""
+    return get_object_or_404(
+        Submission.objects.select_related("period", "item", "agency").filter(
+            agency__in=operator_agencies(user).values("pk")
+        ),
+        pk=pk,
+    )

@@ -9,8 +9,10 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import get_resolver, get_urlconf
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from kla_portal.client_address import client_address
+from kla_portal.errors import api_problem, is_api
 
 refusal_logger = logging.getLogger("kla.refused")
 
@@ -23,11 +25,24 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
     """
 
     def process_request(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if request.path.startswith("/api/"):
+            # Programs have no navbar: the API alone follows Accept-Language (default Indonesian).
+            chosen = api_language(request.headers.get("Accept-Language", ""))
+        else:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
         if chosen not in dict(settings.LANGUAGES):
             chosen = settings.LANGUAGE_CODE
         translation.activate(chosen)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+def api_language(header: str) -> str:
+    """The first of the portal's languages that an Accept-Language header asks for, else ours."""
+    for code, _quality in parse_accept_lang_header(header[:500]):
+        base = code.split("-")[0].lower()
+        if base in dict(settings.LANGUAGES):
+            return base
+    return settings.LANGUAGE_CODE
 
 
 def refusal_log(request, status: int, event: str) -> None:
@@ -72,6 +87,10 @@ def _query_pairs(request):
             yield key, value
 
 
+def _nul_message() -> str:
+    return _("Alamat halaman berisi karakter NUL yang tidak diizinkan.")
+
+
 class RefuseNulMiddleware:
     """Answers 400 to a path or query string holding a NUL character, before any view runs.
 
@@ -86,9 +105,11 @@ class RefuseNulMiddleware:
     def __call__(self, request):
         if _has_nul(request):
             refusal_log(request, 400, "nul")
+            if is_api(request):
+                return _logged(api_problem(400, "nul", _("Permintaan tidak valid"), _nul_message()))
             # Answered here rather than raised: Django would log a 400 raised as BadRequest
             # with its whole traceback.
-            reason = BadRequest(_("Alamat halaman berisi karakter NUL yang tidak diizinkan."))
+            reason = BadRequest(_nul_message())
             return _logged(
                 get_exception_response(request, get_resolver(get_urlconf()), 400, reason)
             )

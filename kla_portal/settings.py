@@ -51,6 +51,10 @@ INSTALLED_APPS = [
     "clusters",
     "indicators",
     "facilities",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -368,6 +372,48 @@ TASKS = {
 VERIFICATION_PACK_DAYS = env.int("VERIFICATION_PACK_DAYS", default=7)
 if VERIFICATION_PACK_DAYS < 1:
     raise ImproperlyConfigured("VERIFICATION_PACK_DAYS must be at least 1.")
+# The API (issue 20, api/): tokens only (session only for the docs page), JSON only, every error
+# as problem details (api/exceptions.py), limits per user and per open-data client address.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.SignedIn", "api.permissions.TokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "api.throttling.TokenUserThrottle",
+        "api.throttling.WriteThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "api": env.str("API_RATE", default="1200/hour"),
+        "api_write": env.str("API_WRITE_RATE", default="120/hour"),
+        "open_data": env.str("OPEN_DATA_RATE", default="600/hour"),
+    },
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Page",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Portal KLA API",
+    "DESCRIPTION": "Edisi instrumen, wilayah dan periode, isian dan data dukung, nilai setiap "
+    "basis, kesiapan, pengiriman nilai dengan aturan impor, dan data terbuka. Lihat docs/API.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its page are for signed-in people (session) and token holders.
+    "SERVE_AUTHENTICATION": [
+        "api.authentication.TokenAuthentication",  # first, so a visitor without either gets 401
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "SERVE_PERMISSIONS": ["api.permissions.SignedIn"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "PATH_CONVERTER_OVERRIDES": {
+        "id": {"type": "integer", "minimum": 0, "maximum": 999999999999999999}
+    },
+    "ENUM_NAME_OVERRIDES": {"SubmissionStatus": "indicators.models.Submission.Status"},
+}
 
 # Signs of copied or doubtful data (indicators/selectors/flags.py): a value that moved from last
 # year by more than this share (0.5 = 50 %) of last year's, or a percentage by more points.

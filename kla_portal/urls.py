@@ -4,9 +4,11 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView
 
+from api.pages import docs as api_docs
 from indicators.views import healthz
-from kla_portal import accounts
+from kla_portal import accounts, errors
 
 # django.contrib.auth.urls with the same paths and names, but the password change counts failed
 # old passwords like logins, and the reset is throttled and Indonesian (kla_portal/accounts.py).
@@ -53,7 +55,14 @@ urlpatterns = [
     path("accounts/", include(account_urls)),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
+    # The API (api/): its schema and its page for signed-in users, then /api/v1/ and tokens.
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", api_docs, name="api-docs"),
+    path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("fasilitas/", include("facilities.urls")),
     path("", include("indicators.urls")),
 ]
+
+# An unknown address under /api/ answers the API's JSON problem; elsewhere Django's page.
+handler404 = errors.not_found

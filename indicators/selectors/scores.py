@@ -21,23 +21,34 @@ BASES = {
 
 
 def counted_answers(
-    period: Period, basis: str, *, excluding: Collection[int] = frozenset()
+    period: Period,
+    basis: str,
+    *,
+    excluding: Collection[int] = frozenset(),
+    agencies: Collection[int] | None = None,
 ) -> list[scoring.Answer]:
     """The answers that count on a basis (`verified`, `self` or `ready`), in one query.
 
-    `excluding` leaves out those submissions (by id), as a what-if of replacing them.
+    `excluding` leaves out those submissions (by id), as a what-if of replacing them;
+    `agencies` keeps only those agencies' answers (by id): what their own values earn.
     """
-    return answers_by_period([period], basis, excluding=excluding)[period.pk]
+    return answers_by_period([period], basis, excluding=excluding, agencies=agencies)[period.pk]
 
 
 def answers_by_period(
-    periods, basis: str, *, excluding: Collection[int] = frozenset()
+    periods,
+    basis: str,
+    *,
+    excluding: Collection[int] = frozenset(),
+    agencies: Collection[int] | None = None,
 ) -> dict[int, list[scoring.Answer]]:
     """Per period id, the answers that count on a basis, for any number of periods in one query."""
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
     answers = {period.pk: [] for period in periods}
     rows = Submission.objects.filter(period__in=list(answers), status__in=BASES[basis])
+    if agencies is not None:
+        rows = rows.filter(agency_id__in=list(agencies))
     if basis == READY:
         rows = rows.filter(pk__in=readiness.ready_ids(periods, BASES[READY]))
     rows = rows.order_by().values_list(
@@ -49,9 +60,15 @@ def answers_by_period(
     return answers
 
 
-def period_score(period: Period, basis: str) -> scoring.Score:
-    """The period's score on one basis, in five queries whatever the amount of data."""
-    return scoring.score(framework_spec(period.framework), counted_answers(period, basis))
+def period_score(
+    period: Period, basis: str, *, agencies: Collection[int] | None = None
+) -> scoring.Score:
+    """The period's score on one basis, in five queries whatever the amount of data.
+
+    With `agencies`, the score of those agencies' answers alone (the API's agency view).
+    """
+    answers = counted_answers(period, basis, agencies=agencies)
+    return scoring.score(framework_spec(period.framework), answers)
 
 
 def period_score_replacing(

@@ -119,6 +119,27 @@ def read_table(
     return rows
 
 
+def records_table(records: list[dict]) -> list[dict[str, str]]:
+    """Rows given as records (the API's JSON) as `read_table` gives a file's rows.
+
+    The same columns, the same cell rules (a JSON number is a number already, like a
+    spreadsheet's number cell; text follows `indicators.answers`), the same row limit. Row
+    numbers stay spreadsheet rows: the first record is row 2.
+    """
+    if len(records) > MAX_ROWS:
+        raise ImportRejected(
+            [RowError(1, None, _("terlalu banyak baris (maksimal %(max)s)") % {"max": MAX_ROWS})]
+        )
+    extra = sorted({str(key) for record in records for key in record} - set(HEADER))
+    if extra:
+        message = _("kolom tidak dikenal: %(columns)s (kolom yang dikenal: %(header)s)") % {
+            "columns": ", ".join(extra),
+            "header": ",".join(HEADER),
+        }
+        raise ImportRejected([RowError(1, None, message)])
+    return [{name: unneutralise(_text(record.get(name))) for name in HEADER} for record in records]
+
+
 def _text(cell) -> str:
     if cell is None:
         return ""
@@ -403,8 +424,9 @@ def _use_confirmation(token: str, *, period: Period, actor) -> None:
 
 def values_import(
     *,
-    content: bytes,
+    content: bytes | None = None,
     filename: str,
+    records: list[dict] | None = None,
     period: Period,
     status: str,
     actor=None,
@@ -416,6 +438,9 @@ def values_import(
 ) -> ImportPlan:
     """Read, validate and (unless dry_run) write a value file, all or nothing.
 
+    The rows come from the file's `content`, or from `records` (the API's JSON rows, see
+    `records_table`); `filename` names the source in the log either way.
+
     Changing approved submissions needs `replace_approved`. The admin's confirm step passes
     the versions its preview saw (`seen`) and the preview's single-use `confirmation` id.
     Under the `evidence_rule` a row asked to be approved whose item needs evidence it lacks
@@ -425,6 +450,7 @@ def values_import(
         plan = _import(
             content=content,
             filename=filename,
+            records=records,
             period=period,
             status=status,
             actor=actor,
@@ -487,6 +513,7 @@ def _import(
     *,
     content,
     filename,
+    records,
     period,
     status,
     actor,
@@ -504,7 +531,7 @@ def _import(
         raise ImportRejected(
             [RowError(1, None, _("periode %(year)s terkunci") % {"year": period.year})]
         )
-    rows = read_table(content, filename)
+    rows = records_table(records) if records is not None else read_table(content, filename)
     clean, errors = validate_rows(rows, period=period)
     if errors:
         raise ImportRejected(errors)

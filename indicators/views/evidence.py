@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -20,7 +20,12 @@ from indicators.views.workspace import item_url
 @require_GET
 def evidence_download(request, pk):
     """Stream a file as an attachment to those who may see its submission; 404 to others."""
-    evidence = access.evidence_for_user(request.user, pk)
+    return evidence_file_response(access.evidence_for_user(request.user, pk))
+
+
+def evidence_file_response(evidence) -> FileResponse:
+    """A checked file as an attachment that a browser could neither render nor run (the API's
+    file download shares it)."""
     try:
         handle = evidence.file.open("rb")
     except (FileNotFoundError, OSError):

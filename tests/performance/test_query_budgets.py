@@ -204,3 +204,64 @@ def test_the_review_queue_costs_the_same_with_every_filter_at_two_sizes(generate
     big = _page_queries(client, sample_objects("r0006")[VERIFIER], "/admin/review/" + query)
     # + judging every filtered row: the rows, their requirements and files, three for the signs
     assert small == big <= PAGE_BUDGETS["review queue"] + 6
+
+
+# ---- the API (issue 20) ----------------------------------------------------------------------
+
+# Upper bounds, and the same count at two data sizes: no API answer issues a query per row.
+# Measured: 5, 3, 4, 11, 13, 6, 4, 4 (the token lookup is one of each, except the open data).
+API_BUDGETS = {
+    "api submissions": 5,  # token, groups, count, page, evidence
+    "api periods": 3,
+    "api score": 4,  # token, period, groups, the official result; the score from the cache
+    "api agency score": 11,  # an agency's score is computed: the score's five and its agency
+    "api readiness": 13,
+    "api framework": 6,  # the edition and one query per level
+    "open data json": 4,  # region, releases, official results, the responsible agency
+    "open data csv": 4,
+}
+
+
+def _api_counts(region_slug) -> dict[str, int]:
+    from api.services import open_data_publish, token_create
+    from benchmarks.pages import GUGUS_TUGAS, OPERATOR, VERIFIER, sample_objects
+    from indicators.models import Period
+    from tests.api.conftest import api_client
+
+    objects = sample_objects(region_slug)
+    period = current_period(region_by_slug(region_slug))
+    for past in Period.objects.filter(region=period.region):
+        open_data_publish(period=past, actor=None)
+    clients = {
+        role: api_client(token_create(user=objects[role], name="b", scope="read", days=1)[1])
+        for role in (OPERATOR, VERIFIER, GUGUS_TUGAS)
+    }
+    paths = {
+        "api submissions": (OPERATOR, f"/api/v1/submissions/?period={period.pk}"),
+        "api periods": (VERIFIER, "/api/v1/periods/"),
+        "api score": (GUGUS_TUGAS, f"/api/v1/periods/{period.pk}/score/?basis=verified"),
+        "api agency score": (OPERATOR, f"/api/v1/periods/{period.pk}/score/?basis=self"),
+        "api readiness": (VERIFIER, f"/api/v1/periods/{period.pk}/readiness/"),
+        "api framework": (VERIFIER, f"/api/v1/frameworks/{period.framework.code}/"),
+        "open data json": (None, f"/api/v1/open-data/{region_slug}/scores.json"),
+        "open data csv": (None, f"/api/v1/open-data/{region_slug}/scores.csv"),
+    }
+    counts = {}
+    for name, (role, path) in paths.items():
+        client = clients[role] if role else api_client()
+        client.get(path)  # warm: the cached scores
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(path)
+        assert response.status_code == 200, (name, response.content[:200])
+        counts[name] = len(queries)
+    return counts
+
+
+def test_api_answers_cost_the_same_queries_at_two_data_sizes(generate):
+    generate(regions=2, agencies=12, periods=2)
+    small = _api_counts("r0001")
+    generate(regions=6, agencies=40, periods=3)
+    big = _api_counts("r0006")
+    assert small == big, (small, big)
+    for name, count in big.items():
+        assert count <= API_BUDGETS[name], (name, count)

@@ -9,7 +9,16 @@ a staff member who asks for an object outside their scope with a redirect to the
 ("does not exist"), exactly as for an object that does not exist.
 """
 
-from tests.security.urlwalk import BAD, FORBIDDEN, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT
+from tests.security.urlwalk import (
+    BAD,
+    FORBIDDEN,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    UNAUTHORIZED,
+)
 
 ROLES = (
     "anonymous",
@@ -43,6 +52,27 @@ DASHBOARD = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
 # The register's portal pages: any operator for their own agency, a 404 for everyone else.
 OPERATORS = row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 OWN_AGENCY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
+# The admin's app index route, as Django builds it from the apps with registered models.
+APP_INDEX = (
+    "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities|api)/$"  # noqa: E501
+)
+
+API_SESSION = row(*[UNAUTHORIZED] * 7)
+API_ROUTES = (
+    "frameworks/",
+    "frameworks/<slug:code>/",
+    "regions/",
+    "periods/",
+    "periods/<id:pk>/",
+    "periods/<id:pk>/score/",
+    "periods/<id:pk>/readiness/",
+    "periods/<id:pk>/values/",
+    "periods/<id:pk>/open-data/",
+    "submissions/",
+    "submissions/<id:pk>/",
+    "submissions/<id:pk>/evidence/",
+    "evidence/<id:pk>/file/",
+)
 
 
 def admin_model(
@@ -99,7 +129,7 @@ MATRIX = {
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
     "admin/jsi18n/": STAFF,
     "admin/r/<path:content_type_id>/<path:object_id>/": STAFF_NOT_FOUND,  # no public URL
-    "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities)/$": STAFF,
+    APP_INDEX: STAFF,
     "admin/(?P<url>.*)$": STAFF_NOT_FOUND,
     **admin_model(
         "admin/auth/group/",
@@ -185,6 +215,17 @@ MATRIX = {
         delete=NOBODY,
         audited=False,
     ),  # fmt: skip
+    # the API's records: superusers read tokens (and revoke them) and the open-data releases
+    **admin_model(
+        "admin/api/apitoken/", changelist=SUPERUSER, add=NOBODY, change=SUPERUSER, history=SUPERUSER
+    ),  # fmt: skip
+    **admin_model(
+        "admin/api/opendatarelease/",
+        changelist=SUPERUSER,
+        add=NOBODY,
+        change=SUPERUSER,
+        history=SUPERUSER,
+    ),  # fmt: skip
     # the portal itself
     "healthz": PUBLIC,
     "i18n/setlang/": row(*[REDIRECT] * 7),
@@ -212,6 +253,17 @@ MATRIX = {
     # the register of facilities: the coverage page and its export, scoped like the dashboard
     "fasilitas/cakupan/": DASHBOARD,
     "fasilitas/cakupan/export.xlsx": DASHBOARD,
+    # the API (issue 20): a session opens only the schema, its page and one's own tokens; the
+    # API itself answers 401 without a token (tests/api/test_permission_matrix.py has tokens)
+    "api/schema/": row(UNAUTHORIZED, *[OK] * 6),
+    "api/docs/": SIGNED_IN,
+    "api/tokens/": SIGNED_IN,
+    "api/tokens/<id:pk>/revoke/": row(LOGIN, *[NOT_ALLOWED] * 6),  # POST only
+    **{f"api/v1/{route}": API_SESSION for route in API_ROUTES},
+    # open data: public; Balikpapan has published last year in the sample
+    "api/v1/open-data/": PUBLIC,
+    "api/v1/open-data/<slug:region>/scores.json": PUBLIC,
+    "api/v1/open-data/<slug:region>/scores.csv": PUBLIC,
 }
 
 # State-changing requests, posted with a stale version so that even an allowed post changes
@@ -224,6 +276,8 @@ POST_MATRIX = {
     "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
     "items/<str:code>/withdraw/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
+    # operator A's own token: A revokes it, nobody else finds it
+    "api/tokens/<id:pk>/revoke/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "admin/indicators/submission/<int:pk>/review/": row(
         LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT
     ),

@@ -17,6 +17,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks.backends.database.models import DBTaskResult
 
+from api.models import OpenDataRelease
+from api.services import token_create
 from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
 from facilities.models import Certification, Facility, FacilityType, Standard
 from facilities.services import certification_save, facility_save, reference_load
@@ -34,6 +36,7 @@ from indicators.models import (
 from tests.conftest import PDF
 from tests.security.permission_matrix import (
     KNOWN_HOLES,
+    APP_INDEX,
     MATRIX,
     POST_MATRIX,
     ROLES,
@@ -95,6 +98,10 @@ def samples(demo_with_values):
     )
     log = AccessLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
     failure = AccessFailureLog.objects.create(username="operator.dinkes", ip_address="10.0.0.1")
+    token, _raw = token_create(user=operator, name="matrix", scope="write", days=30)
+    release = OpenDataRelease.objects.create(
+        period=Period.objects.get(region=period.region, year=period.year - 1)
+    )
     item = submission.item
     reference_load()
     facility = facility_save(
@@ -126,6 +133,8 @@ def samples(demo_with_values):
     )  # fmt: skip
     pack.file.save("paket.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
     objects = {
+        "api.apitoken": token,
+        "api.opendatarelease": release,
         "auth.group": Group.objects.get(name="OPD Operator"),
         "auth.user": operator,
         "axes.accessattempt": attempt,
@@ -159,6 +168,7 @@ def samples(demo_with_values):
         # Bulk-created rows (assignments) have no audit record yet; a save writes one.
         if hasattr(obj, "history") and not obj.history.exists():
             obj.save()
+    api_period = f"/api/v1/periods/{period.pk}/"
     uid = urlsafe_base64_encode(force_bytes(operator.pk))
     ct = ContentType.objects.get_for_model(Submission)
     year = period.year
@@ -169,9 +179,7 @@ def samples(demo_with_values):
         ),
         "admin/r/<path:content_type_id>/<path:object_id>/": f"/admin/r/{ct.pk}/{submission.pk}/",
         "admin/auth/user/<id>/password/": f"/admin/auth/user/{operator.pk}/password/",
-        "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities)/$": (
-            "/admin/indicators/"
-        ),
+        APP_INDEX: "/admin/indicators/",
         "fasilitas/register/<int:pk>/": f"/fasilitas/register/{facility.pk}/",
         "fasilitas/register/<int:pk>/close/": f"/fasilitas/register/{facility.pk}/close/",
         "fasilitas/register/<int:pk>/certificates/add/": (
@@ -203,6 +211,18 @@ def samples(demo_with_values):
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
         "fasilitas/cakupan/": f"/fasilitas/cakupan/{query}",
         "fasilitas/cakupan/export.xlsx": f"/fasilitas/cakupan/export.xlsx{query}",
+        "api/tokens/<id:pk>/revoke/": f"/api/tokens/{token.pk}/revoke/",
+        "api/v1/frameworks/<slug:code>/": f"/api/v1/frameworks/{period.framework.code}/",
+        "api/v1/periods/<id:pk>/": api_period,
+        "api/v1/periods/<id:pk>/score/": f"{api_period}score/",
+        "api/v1/periods/<id:pk>/readiness/": f"{api_period}readiness/",
+        "api/v1/periods/<id:pk>/values/": f"{api_period}values/",
+        "api/v1/periods/<id:pk>/open-data/": f"{api_period}open-data/",
+        "api/v1/submissions/<id:pk>/": f"/api/v1/submissions/{submission.pk}/",
+        "api/v1/submissions/<id:pk>/evidence/": f"/api/v1/submissions/{submission.pk}/evidence/",
+        "api/v1/evidence/<id:pk>/file/": f"/api/v1/evidence/{evidence.pk}/file/",
+        "api/v1/open-data/<slug:region>/scores.json": "/api/v1/open-data/balikpapan/scores.json",
+        "api/v1/open-data/<slug:region>/scores.csv": "/api/v1/open-data/balikpapan/scores.csv",
     }
     return {"objects": objects, "explicit": explicit, "submission": submission}
 

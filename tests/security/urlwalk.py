@@ -8,11 +8,12 @@ from dataclasses import dataclass
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # Outcome classes of one request.
-OK, LOGIN, REDIRECT, BAD, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = (
+OK, LOGIN, REDIRECT, BAD, UNAUTHORIZED, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = (
     "200",
     "login",
     "redirect",
     "400",
+    "401",
     "403",
     "404",
     "405",
