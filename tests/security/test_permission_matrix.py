@@ -35,8 +35,8 @@ from indicators.models import (
 )
 from tests.conftest import PDF
 from tests.security.permission_matrix import (
-    KNOWN_HOLES,
     APP_INDEX,
+    KNOWN_HOLES,
     MATRIX,
     POST_MATRIX,
     ROLES,
