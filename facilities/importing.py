@@ -34,7 +34,13 @@ from facilities.models import (
     Standard,
 )
 from indicators.models import Agency, Kelurahan, Region
-from indicators.services.importing import ImportRejected, RowError, read_table
+from indicators.services.importing import (
+    ImportRejected,
+    RowError,
+    StalePreview,
+    confirmation_use,
+    read_table,
+)
 from indicators.services.workflow import WorkflowError
 
 logger = logging.getLogger("kla.import")
@@ -66,10 +72,6 @@ FIELD_COLUMN = {
     "granted_on": "granted_on",
     "valid_until": "valid_until",
 }
-
-
-class StalePreview(ImportRejected):
-    """The register changed since the preview, or the preview was confirmed already."""
 
 
 @dataclass
@@ -527,25 +529,6 @@ def _match_stored(certificate: CertificateRow, known: _Known) -> None:
 # ---- writing ----------------------------------------------------------------------------------
 
 
-def _use_confirmation(token: str, *, region: Region, actor) -> None:
-    try:
-        with transaction.atomic():
-            RegisterImportConfirmation.objects.create(token=token, region=region, actor=actor)
-    except IntegrityError:
-        raise StalePreview(
-            [
-                RowError(
-                    1,
-                    None,
-                    _(
-                        "pratinjau ini sudah dikonfirmasi dan diimpor; unggah ulang berkas "
-                        "untuk impor baru"
-                    ),
-                )
-            ]
-        ) from None
-
-
 def register_import(
     *,
     content: bytes,
@@ -581,7 +564,9 @@ def register_import(
                     ]
                 )
             if confirmation is not None:
-                _use_confirmation(confirmation, region=region, actor=actor)
+                confirmation_use(
+                    RegisterImportConfirmation, confirmation, region=region, actor=actor
+                )
             if not dry_run:
                 _write(plan, actor=actor, reason=_("Impor %(file)s") % {"file": filename})
     except ImportRejected as exc:

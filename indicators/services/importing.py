@@ -401,12 +401,15 @@ def _refuse_approved(plan: ImportPlan) -> None:
     raise ApprovedWouldChange(errors, plan)
 
 
-def _use_confirmation(token: str, *, period: Period, actor) -> None:
-    # Inside the import's transaction: a refused or failed import leaves the token usable, and
-    # a second worker confirming the same token waits on the unique index, then is refused.
+def confirmation_use(model, token: str, *, actor, **scope) -> None:
+    """Spend a preview's single-use token (`model` stores it with a unique index; `scope` is
+    its period or region), or refuse: the imports of values and of the register share it.
+
+    Inside the import's transaction: a refused or failed import leaves the token usable, and
+    a second worker confirming the same token waits on the unique index, then is refused."""
     try:
         with transaction.atomic():
-            ImportConfirmation.objects.create(token=token, period=period, actor=actor)
+            model.objects.create(token=token, actor=actor, **scope)
     except IntegrityError:
         raise StalePreview(
             [
@@ -540,7 +543,7 @@ def _import(
         # the submissions' rows so no operator or reviewer changes one between check and write.
         Period.objects.select_for_update().filter(pk=period.pk).first()
         if confirmation is not None:
-            _use_confirmation(confirmation, period=period, actor=actor)
+            confirmation_use(ImportConfirmation, confirmation, period=period, actor=actor)
         plan = import_plan(
             clean, period=period, status=status, evidence_rule=evidence_rule, lock=True
         )
