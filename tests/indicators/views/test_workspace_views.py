@@ -130,7 +130,8 @@ def test_home_query_count_does_not_grow_with_data(client, operator, demo, dinkes
         workflow.submission_return(submission_id=submission.pk, actor=verifier, note="x")
     with CaptureQueriesContext(connection) as many:
         client.get("/")
-    assert len(many) == len(few) <= 10
+    # 12 since issue 14: does the agency supply the register, and its certificates ending soon.
+    assert len(many) == len(few) <= 12
 
 
 # ---- item page: the four visitors ------------------------------------------------------------
