@@ -41,7 +41,11 @@ PAGES = [
     ("verifier", "verifikator", "/admin/"),
     ("verifier", "verifikator", "/admin/indicators/submission/"),
     ("verifier", "verifikator", "/admin/indicators/submission/{submission}/change/"),
+    ("verifier", "verifikator", "/admin/review/"),
+    ("verifier", "verifikator", "/admin/review/{submission}/"),
+    ("operator", "operator.dlh", "/fasilitas/register/"),
     ("gugus tugas", "gugustugas", "/dashboard/"),
+    ("gugus tugas", "gugustugas", "/fasilitas/cakupan/"),
 ]
 
 
