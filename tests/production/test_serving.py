@@ -41,11 +41,13 @@ def test_bind_defaults_to_loopback_and_logs_go_to_stdout(monkeypatch):
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    """collectstatic, then gunicorn with DEBUG off on a free loopback port (no database needed)."""
+    """collectstatic and migrate, then gunicorn with DEBUG off on a free loopback port (the
+    login page names the region, so it reads the database like every real server's)."""
     base = tmp_path_factory.mktemp("serve")
     port = closed_port()
     env = production_env(base, port)
     manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "migrate", "--noinput", "-v0")
     with gunicorn_serving(env, port) as url:
         yield url, base / "static"
 
