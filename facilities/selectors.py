@@ -7,6 +7,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -49,14 +50,18 @@ def open_on(day: datetime.date, prefix: str = "") -> Q:
 
 
 FEED_SOURCES_KEY = "facilities:feed-sources:v1"
-FEED_SOURCES_SECONDS = 300  # a safety net: saving a type or standard clears it (apps.py)
 
 
 def feed_sources() -> list[measures.Source]:
     """Every rule of the reference data with its subject: two queries, then from the cache
-    until a facility type or standard is saved or deleted. A malformed rule (edited by hand)
-    feeds nothing rather than breaking every page."""
-    cached = cache.get(FEED_SOURCES_KEY)
+    until a facility type or standard is saved or deleted (apps.py). A malformed rule (edited
+    by hand) feeds nothing rather than breaking every page.
+
+    Cached on the scores' terms (`SCORE_CACHE_SECONDS`): only where the cache is shared by
+    every worker (Redis), so the deletion on a save reaches all of them; otherwise read fresh.
+    """
+    seconds = settings.SCORE_CACHE_SECONDS
+    cached = cache.get(FEED_SOURCES_KEY) if seconds else None
     if cached is not None:
         return cached
     sources = []
@@ -82,7 +87,8 @@ def feed_sources() -> list[measures.Source]:
                     rule.item_code, rule.measure, rule.level, type_code, standard, label
                 )
             )
-    cache.set(FEED_SOURCES_KEY, sources, FEED_SOURCES_SECONDS)
+    if seconds:
+        cache.set(FEED_SOURCES_KEY, sources, seconds)
     return sources
 
 
@@ -90,12 +96,19 @@ def feed_sources_forget(**_kwargs) -> None:
     cache.delete(FEED_SOURCES_KEY)
 
 
-def source_of(code: str, kind: str) -> measures.Source | None:
-    """The rule that feeds an item (its first one), if its measure suits the item's kind."""
+def sources_by_code() -> dict[str, measures.Source]:
+    """Per item code, the first rule that feeds it."""
+    by_code: dict[str, measures.Source] = {}
     for source in feed_sources():
-        if source.item_code == code:
-            return source if measures.KIND_OF[source.measure] == kind else None
-    return None
+        by_code.setdefault(source.item_code, source)
+    return by_code
+
+
+def source_of(code: str, kind: str, by_code=None) -> measures.Source | None:
+    """The rule that feeds an item (its first one), if its measure suits the item's kind;
+    `by_code` (from `sources_by_code`) spares a caller looping over items the lookups."""
+    source = (sources_by_code() if by_code is None else by_code).get(code)
+    return source if source and measures.KIND_OF[source.measure] == kind else None
 
 
 @dataclass
@@ -180,9 +193,7 @@ class FedItem:
 def fed_items(period, item_ids=None) -> dict[str, FedItem]:
     """Per item code, the period's items a rule feeds (a rule whose measure does not suit the
     item's kind is left out; the first rule of an item wins), in four queries."""
-    by_code: dict[str, measures.Source] = {}
-    for source in feed_sources():
-        by_code.setdefault(source.item_code, source)
+    by_code = sources_by_code()
     items = Item.objects.filter(
         code__in=list(by_code), indicator__cluster__framework_id=period.framework_id
     )
@@ -332,9 +343,9 @@ def register_documents(
     period, whatever the number of rows; none for the rows whose value is `known` (by id).
     """
     known = known or {}
-    fed = {}
+    fed, by_code = {}, sources_by_code()
     for item_id, found in requirements.items():
-        if found and (source := source_of(found[0].item_code, found[0].item_kind)):
+        if found and (source := source_of(found[0].item_code, found[0].item_kind, by_code)):
             fed[item_id] = source
     found = [
         (row[0], requirement, known[row[0]])

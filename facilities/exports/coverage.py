@@ -10,20 +10,8 @@ import io
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from indicators.exports.cells import sheet_cell
-
-
-def _sheet(workbook, title, header, rows):
-    sheet = workbook.create_sheet(title[:31])
-    sheet.append([sheet_cell(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([sheet_cell(v) for v in row])
-    sheet.freeze_panes = "A2"
-    return sheet
+from indicators.exports.workbook import sheet_write
 
 
 def coverage_xlsx(data) -> bytes:
@@ -32,7 +20,7 @@ def coverage_xlsx(data) -> bytes:
     types = [code for code, _name in data.types]
     standards = [code for code, _name in data.standards]
     header = [_("Kecamatan"), *types, *standards, _("Kedaluwarsa segera"), _("Kekurangan target")]
-    _sheet(
+    sheet_write(
         workbook,
         _("Kecamatan"),
         header,
@@ -47,7 +35,7 @@ def coverage_xlsx(data) -> bytes:
             for k in data.kecamatan
         ],
     )
-    _sheet(
+    sheet_write(
         workbook,
         _("Kelurahan"),
         [_("Kecamatan"), _("Kelurahan"), *header[1:]],
@@ -64,13 +52,13 @@ def coverage_xlsx(data) -> bytes:
             for child in k.kelurahan
         ],
     )
-    _sheet(
+    sheet_write(
         workbook,
         _("Target"),
         [_("Target"), _("Terpenuhi"), _("Dari"), _("Kekurangan")],
         [[str(t.label), met, of, missing] for t, met, of, missing in data.targets],
     )
-    _sheet(
+    sheet_write(
         workbook,
         _("Kedaluwarsa segera"),
         [_("Tempat"), _("Kelurahan"), _("Standar"), _("Berlaku sampai")],
