@@ -9,14 +9,17 @@ import datetime
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import IntegrityError, transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from facilities.feeds import feed_rules
 from facilities.models import Certification, Facility, FacilityType, RegisterTake, Standard
+from indicators.answers import format_number
 from indicators.models import Agency, Kelurahan, Region
 from indicators.services import workflow
 from indicators.uploads import evidence_clean_name, evidence_inspect, sha256
@@ -323,6 +326,35 @@ def certification_problems(
     return problems
 
 
+def _within_certificate_quota(certification: Certification, size: int) -> None:
+    """Refuse a certificate file past the bytes its agency may keep in the register (the same
+    limit as its evidence in one period), counting the file it replaces as freed. The agency's
+    row is locked, so two uploads cannot both pass a sum each read before the other wrote."""
+    agency_id = certification.facility.agency_id if certification.facility_id else None
+    if agency_id is None:  # a kelurahan's designation: entered by verifiers in the admin
+        return
+    Agency.objects.select_for_update().filter(pk=agency_id).first()
+    held = Certification.objects.filter(facility__agency_id=agency_id).exclude(pk=certification.pk)
+    used = held.aggregate(total=Sum("size"))["total"] or 0
+    limit = settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD
+    if used + size > limit:
+        mb = 1024 * 1024
+        _refuse(
+            {
+                "file": _(
+                    "Kuota berkas sertifikat OPD ini (%(limit)s MB) tidak cukup: sudah terpakai "
+                    "%(used)s MB, berkas ini %(size)s MB. Perkecil berkas (kompres PDF atau foto) "
+                    "atau hubungi admin DP3AKB."
+                )
+                % {
+                    "limit": format_number(Decimal(limit) / mb, 1),
+                    "used": format_number(Decimal(used) / mb, 1),
+                    "size": format_number(Decimal(size) / mb, 1),
+                }
+            }
+        )
+
+
 CERTIFICATION_FIELDS = ("standard", "stage", "certificate_number", "granted_on", "valid_until")
 
 
@@ -365,6 +397,7 @@ def certification_save(
     )
     old_file = current.file.name if found else ""
     if found:
+        _within_certificate_quota(current, upload.size)
         current.original_name = evidence_clean_name(getattr(upload, "name", ""), found.extension)
         current.content_type = found.content_type
         current.size = upload.size

@@ -155,3 +155,21 @@ def place_type():
     from facilities.models import FacilityType
 
     return FacilityType.objects.get(code="RUANG_BERMAIN")
+
+
+def test_certificate_files_count_against_the_agencys_quota_the_replaced_one_freed(
+    place, dlh_operator, settings, django_capture_on_commit_callbacks
+):
+    settings.EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD = 2 * len(PDF) + 1
+    first = grant(place, dlh_operator, upload=upload(PDF, "a.pdf"))
+    grant(place, dlh_operator, code="RBRA", upload=upload(PDF, "b.pdf"))
+    with pytest.raises(ValidationError) as caught:
+        grant(place, dlh_operator, upload=upload(PDF, "c.pdf"))
+    assert "Kuota berkas sertifikat" in caught.value.message_dict["file"][0]
+    assert Certification.objects.count() == 2
+    # Replacing a file frees the old one's bytes: still within the quota.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certification_save(
+            values={}, actor=dlh_operator, certification=first, version=first.version,
+            upload=upload(PDF + b"2", "d.pdf"),
+        )  # fmt: skip
