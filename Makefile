@@ -61,8 +61,10 @@ serve: install
 	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	  $(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py
 
+# Every core runs tests (pytest-xdist); PYTEST_WORKERS=0 runs them in this one process.
+PYTEST_WORKERS ?= auto
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
