@@ -1,0 +1,108 @@
+"""Reads of the stages: a period's timeline beside the frozen forecast, and the history of how
+far the ready forecast was from the ministry's final score. A fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from indicators.models import OfficialResult, Period
+from verification.models import STAGE_ORDER, STAGE_SCORE_FIELD, ForecastSnapshot, Stage, StageKind
+
+
+def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
+    return None if a is None or b is None else a - b
+
+
+@dataclass
+class StageRow:
+    kind: str
+    label: str
+    stage: Stage | None
+    score: Decimal | None
+    snapshot: ForecastSnapshot | None
+
+    @property
+    def done(self) -> bool:
+        return self.stage is not None
+
+    def _diff(self, name: str) -> Decimal | None:
+        return _minus(self.score, getattr(self.snapshot, name, None))
+
+    @property
+    def vs_self(self) -> Decimal | None:
+        return self._diff("self_total")
+
+    @property
+    def vs_verified(self) -> Decimal | None:
+        return self._diff("verified_total")
+
+    @property
+    def vs_ready(self) -> Decimal | None:
+        return self._diff("ready_total")
+
+
+@dataclass
+class Timeline:
+    rows: list[StageRow]
+    snapshot: ForecastSnapshot | None
+    official: OfficialResult | None
+
+    @property
+    def any(self) -> bool:
+        return any(r.done or r.score is not None for r in self.rows) or self.snapshot is not None
+
+    @property
+    def scored(self) -> list[StageRow]:
+        return [r for r in self.rows if r.score is not None]
+
+
+def stage_timeline(period: Period) -> Timeline:
+    """Every stage in order, done or not, with its official score (three queries)."""
+    stages = {s.kind: s for s in Stage.objects.filter(period=period)}
+    official = OfficialResult.objects.filter(period=period).first()
+    snapshot = ForecastSnapshot.objects.filter(period=period).first()
+    rows = []
+    for kind in STAGE_ORDER:
+        field = STAGE_SCORE_FIELD.get(kind)
+        score = getattr(official, field) if official and field else None
+        rows.append(StageRow(kind, str(StageKind(kind).label), stages.get(kind), score, snapshot))
+    return Timeline(rows, snapshot, official)
+
+
+@dataclass
+class ForecastYear:
+    year: int
+    ready_total: Decimal | None
+    final_score: Decimal | None
+    category: str
+
+    @property
+    def difference(self) -> Decimal | None:
+        """The ministry's final score minus the ready forecast frozen at self-assessment."""
+        return _minus(self.final_score, self.ready_total)
+
+
+def forecast_history(period: Period) -> list[ForecastYear]:
+    """This and every earlier year of the region with a frozen forecast or a final score."""
+    periods = (
+        Period.objects.filter(region=period.region, year__lte=period.year)
+        .select_related("official", "forecast")
+        .order_by("-year")
+    )
+    rows = []
+    for past in periods:
+        official = getattr(past, "official", None)
+        snapshot = getattr(past, "forecast", None)
+        final = official.final_score if official else None
+        if snapshot is None and final is None:
+            continue
+        rows.append(
+            ForecastYear(
+                past.year,
+                snapshot.ready_total if snapshot else None,
+                final,
+                official.category if official else "",
+            )
+        )
+    return rows
