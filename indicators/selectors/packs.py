@@ -3,8 +3,9 @@
 Scopes: `approved` (approved submissions), `ready` (approved and ready on the period's
 reference date, the one rule of selectors/readiness.py), `all` (every submission that is not
 a draft) and `findings` (only the files that answer open or answered findings, whatever their
-submission's status: verification/selectors/findings.answering_evidence). Filters narrow by cluster, agency and item code. Everything is read in a fixed number
-of queries, however many files the scope holds.
+submission's status: verification/selectors/findings.answering_evidence). Filters narrow by
+cluster, agency and item code. Everything is read in a fixed number of queries, however many
+files the scope holds.
 """
 
 from __future__ import annotations
