@@ -15,6 +15,7 @@ from indicators.selectors.dashboard import (
     official_result,
     summary_sentence,
 )
+from verification.selectors.stages import forecast_history, stage_timeline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -44,6 +45,9 @@ def dashboard(request):
         "printed_at": timezone.localtime(),
         "expiring": list(expiring_certifications(regions=[scope.region])),
         "alert_days": alert_days(),
+        # The ministry's stages beside the forecast frozen at self-assessment (verification/).
+        "timeline": stage_timeline(scope.period),
+        "forecast_years": forecast_history(scope.period),
     }
     return render(request, "indicators/dashboard.html", context)
 

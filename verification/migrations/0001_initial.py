@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clusters', '0003_evidence_requirements'),
-        ('indicators', '0010_historicalofficialresult_field_verification_and_more'),
+        ('indicators', '0010_stages_and_findings_scope'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

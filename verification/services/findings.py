@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Agency, Assignment
 from indicators.selectors.workspace import submission_for
-from indicators.services.evidence import evidence_add_answer
+from indicators.services.documents import document_add
 from verification.access import can_record_findings
 from verification.models import Finding, FindingEvent, FindingResponse
 from verification.services import mail
@@ -146,6 +146,7 @@ def finding_answer(
     upload=None,
     item=None,
     title: str = "",
+    document: dict | None = None,
 ) -> FindingResponse:
     """An agency's answer: a note and maybe a new file (checked and counted like any upload,
     attached to the agency's answer of the item); the finding then waits on DP3AKB."""
@@ -169,8 +170,15 @@ def finding_answer(
         submission = submission_for(agency=agency, item=chosen, period=current.period)
         if submission.pk is None:
             submission.save()
-        evidence = evidence_add_answer(
-            submission=submission, upload=upload, actor=actor, title=title
+        # The requirement it meets and its number and dates (`forms_documents.document_details`).
+        details = {"requirement": None, **(document or {})}
+        evidence = document_add(
+            submission=submission,
+            upload=upload,
+            actor=actor,
+            title=title,
+            answering=True,
+            **details,
         )
     response = FindingResponse.objects.create(
         finding=current, agency=agency, note=note, evidence=evidence, actor=actor
