@@ -196,11 +196,11 @@ class FindingAdmin(RegionScopedAdmin):
         ]
 
     def decide_view(self, request, pk):
-        return _decide(self, request, pk)
+        return _decide(request, self, pk)
 
 
 @require_POST
-def _decide(model_admin, request, pk):
+def _decide(request, model_admin, pk):
     """Close or reopen a finding with the version the page showed; refusals as messages."""
     finding = get_object_or_404(model_admin.get_queryset(request), pk=pk)
     back = reverse("admin:verification_finding_change", args=[finding.pk])
