@@ -7,7 +7,7 @@ Scoped like every admin here (`RegionScopedAdmin`); who may record, close and re
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
 from django.utils import timezone
@@ -219,7 +219,7 @@ def _decide(request, model_admin, pk):
             finding_services.finding_reopen(**options)
             messages.success(request, _("Catatan dibuka kembali; OPD diberi tahu lewat email."))
         else:
-            raise Http404
+            messages.error(request, _("Pilih tutup atau buka kembali."))
     except finding_services.FindingError as exc:
         messages.error(request, str(exc))
     return HttpResponseRedirect(back)

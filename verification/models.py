@@ -80,6 +80,7 @@ class ForecastSnapshot(models.Model):
     ready_total = models.DecimalField(
         _("perkiraan siap verifikasi"), max_digits=7, decimal_places=2
     )
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-period__year"]
