@@ -149,9 +149,6 @@ class FindingAdmin(RegionScopedAdmin):
             return [*FindingForm.Meta.fields, "status", "version", "created_by", "closed_at"]
         return []
 
-    def has_add_permission(self, request):
-        return super().has_add_permission(request) and scoped_regions(request).exists()
-
     def save_model(self, request, obj, form, change):
         if change:
             return  # nothing is editable here once recorded (see get_readonly_fields)

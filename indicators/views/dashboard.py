@@ -15,7 +15,7 @@ from indicators.selectors.dashboard import (
     official_result,
     summary_sentence,
 )
-from verification.selectors.stages import forecast_history, stage_timeline
+from verification.selectors.stages import dashboard_stages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,6 +33,7 @@ def dashboard(request):
     scope = _scope(request)
     data = dashboard_data(scope.period)
     agency = next((a for a in data.agencies if a.code == request.GET.get("agency")), None)
+    timeline, forecast_years = dashboard_stages(scope.period)
     context = {
         "scope": scope,
         "data": data,
@@ -46,8 +47,8 @@ def dashboard(request):
         "expiring": list(expiring_certifications(regions=[scope.region])),
         "alert_days": alert_days(),
         # The ministry's stages beside the forecast frozen at self-assessment (verification/).
-        "timeline": stage_timeline(scope.period),
-        "forecast_years": forecast_history(scope.period),
+        "timeline": timeline,
+        "forecast_years": forecast_years,
     }
     return render(request, "indicators/dashboard.html", context)
 

@@ -57,17 +57,35 @@ class Timeline:
         return [r for r in self.rows if r.score is not None]
 
 
-def stage_timeline(period: Period) -> Timeline:
-    """Every stage in order, done or not, with its official score (three queries)."""
+def stage_timeline(period: Period, *, years: list[Period] | None = None) -> Timeline:
+    """Every stage in order, done or not, with its official score; `years` (from
+    `_years`) saves the query for the official result and the snapshot."""
     stages = {s.kind: s for s in Stage.objects.filter(period=period)}
-    official = OfficialResult.objects.filter(period=period).first()
-    snapshot = ForecastSnapshot.objects.filter(period=period).first()
+    years = _years(period) if years is None else years
+    current = next((p for p in years if p.pk == period.pk), None)
+    official = getattr(current, "official", None)
+    snapshot = getattr(current, "forecast", None)
     rows = []
     for kind in STAGE_ORDER:
         field = STAGE_SCORE_FIELD.get(kind)
         score = getattr(official, field) if official and field else None
         rows.append(StageRow(kind, str(StageKind(kind).label), stages.get(kind), score, snapshot))
     return Timeline(rows, snapshot, official)
+
+
+def _years(period: Period) -> list[Period]:
+    """This and every earlier period of the region, with the official result and snapshot."""
+    return list(
+        Period.objects.filter(region=period.region, year__lte=period.year)
+        .select_related("official", "forecast")
+        .order_by("-year")
+    )
+
+
+def dashboard_stages(period: Period) -> tuple[Timeline, list[ForecastYear]]:
+    """The dashboard's timeline and forecast history together, in two queries."""
+    years = _years(period)
+    return stage_timeline(period, years=years), forecast_history(period, years=years)
 
 
 @dataclass
@@ -83,15 +101,10 @@ class ForecastYear:
         return _minus(self.final_score, self.ready_total)
 
 
-def forecast_history(period: Period) -> list[ForecastYear]:
+def forecast_history(period: Period, *, years: list[Period] | None = None) -> list[ForecastYear]:
     """This and every earlier year of the region with a frozen forecast or a final score."""
-    periods = (
-        Period.objects.filter(region=period.region, year__lte=period.year)
-        .select_related("official", "forecast")
-        .order_by("-year")
-    )
     rows = []
-    for past in periods:
+    for past in _years(period) if years is None else years:
         official = getattr(past, "official", None)
         snapshot = getattr(past, "forecast", None)
         final = official.final_score if official else None
