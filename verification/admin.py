@@ -5,6 +5,7 @@ Scoped like every admin here (`RegionScopedAdmin`); who may record, close and re
 """
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
@@ -88,8 +89,11 @@ class FindingForm(forms.ModelForm):
         if "due_at" in self.fields:
             self.fields["due_at"].required = False
             self.fields["due_at"].help_text = _(
-                "Kosong: 48 jam untuk verifikasi lapangan, 7 hari untuk tahap lain."
-            )
+                "Kosong: %(vl)s jam untuk verifikasi lapangan, %(other)s jam untuk tahap lain."
+            ) % {
+                "vl": settings.FINDING_DUE_HOURS.get("vl", settings.FINDING_DUE_HOURS_DEFAULT),
+                "other": settings.FINDING_DUE_HOURS_DEFAULT,
+            }
 
     def clean(self):
         cleaned = super().clean()

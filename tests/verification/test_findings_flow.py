@@ -235,3 +235,18 @@ def test_home_lists_open_findings_of_the_agencies_due_first(record, operator):
     record("IV.19.a", ["DISDIK"])
     dinkes = Agency.objects.get(code="DINKES")
     assert selectors.open_for_agencies([dinkes]) == [soon, late]
+
+
+def test_the_reminder_command_sends_once_and_freezes_due_forecasts(record, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.FINDING_REMINDER_HOURS = 72  # the new finding (due in 48 hours) is inside
+    record()
+    mail.outbox.clear()
+    out = io.StringIO()
+    call_command("send_finding_reminders", stdout=out)
+    assert "Pengingat catatan terkirim: 1" in out.getvalue() and len(mail.outbox) == 1
+    call_command("send_finding_reminders", stdout=out)
+    assert len(mail.outbox) == 1

@@ -120,3 +120,15 @@ def test_the_dashboard_shows_the_timeline_and_the_differences(
     assert f"{difference:.2f}".replace(".", ",") in page
     current = client.get("/dashboard/").content.decode()
     assert 'id="forecast-history"' in current
+
+
+def test_seeding_the_demo_again_changes_no_stage_or_finding(demo_with_values, framework):
+    from indicators.seeding.demo import demo_seed
+    from verification.models import Finding
+
+    before = (Stage.objects.count(), Finding.objects.count(), ForecastSnapshot.objects.count())
+    demo_seed(framework=framework, with_values=True, password=None)
+    assert (Stage.objects.count(), Finding.objects.count(), ForecastSnapshot.objects.count()) == (
+        before
+    )
+    assert before == (5, 3, 1)
