@@ -29,7 +29,7 @@ def demo_stages(previous, agencies: dict, admin) -> None:
     plan = [
         (StageKind.SELF, sent, None, "Dikirim ke aplikasi penilaian KLA kementerian."),
         (StageKind.VA, datetime.date(year, 7, 14), datetime.date(year, 7, 16),
-         "Verifikasi administrasi oleh DP3AP2KB provinsi: 3 catatan."),
+         "Verifikasi administrasi oleh DP3AP2KB provinsi."),
         (StageKind.VL, datetime.date(year, 8, 5), datetime.date(year, 8, 6),
          "Hibrida: paparan, sesi dengan Forum Anak, video langsung dari 11 lokasi."),
         (StageKind.VF, datetime.date(year, 8, 27), None, ""),

@@ -32,11 +32,12 @@ def finding_list(request):
     """Open, answered, overdue and closed findings the visitor may see, filterable."""
     now = timezone.now()
     visible = access.findings_visible_to(request.user)
-    agency = request.GET.get("agency", "")
+    agency, year = request.GET.get("agency", ""), request.GET.get("year", "")
     chosen = {
         "status": _choice(request, "status", selectors.STATUS_FILTERS),
         "stage": _choice(request, "stage", StageKind.values),
         "agency": agency if re.fullmatch(CODE, agency) else "",
+        "year": year if re.fullmatch(r"[12][0-9]{3}", year) else "",
     }
     rows = selectors.ordered(selectors.with_joins(selectors.filtered(visible, now=now, **chosen)))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))

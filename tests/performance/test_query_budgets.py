@@ -72,9 +72,9 @@ PAGE_BUDGETS = {
     "operator item": 19,
     # +1 since issue 14: the region's certificates ending soon; +7: the ready forecast sees the
     # register (periods, agencies, assignments, and the register's four queries), once per
-    # period whatever its size. +2 since issue 16: the ministry's stages, and the years with
-    # their official results and frozen forecasts.
-    "dashboard": 33,
+    # period whatever its size. +3 since issue 16: the ministry's stages, their findings by
+    # status, and the years with their official results and frozen forecasts.
+    "dashboard": 34,
     "admin changelist": 13,
     # +1 since issue 11: may this reviewer review it (member of the agency, or its submitter)?
     # +4 since issue 13: requirements, their files, flags and readiness beside the files.

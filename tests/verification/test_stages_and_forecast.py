@@ -115,6 +115,8 @@ def test_the_dashboard_shows_the_timeline_and_the_differences(
     page = client.get(f"/dashboard/?period={previous.year}").content.decode()
     assert 'id="stages"' in page and 'id="stage-vs-forecast"' in page
     assert "850,10" in page  # Indonesian separators
+    assert "2 catatan" in page and "1 dijawab" in page  # the field verification's findings
+    assert f"?stage=vl&amp;year={previous.year}" in page
     snapshot = ForecastSnapshot.objects.get(period=previous)
     difference = Decimal("845.60") - snapshot.ready_total
     assert f"{difference:.2f}".replace(".", ",") in page

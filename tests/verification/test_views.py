@@ -58,6 +58,8 @@ def test_filters_by_status_stage_and_agency(client, record, verifier, operator):
     assert listed("stage=va") == {"III.13.a"}
     assert listed("agency=disdik") == {"IV.19.a"}
     assert listed("status=closed") == set()
+    assert listed(f"year={late.period.year - 1}") == set()
+    assert listed(f"year={late.period.year}&agency=dinkes") == {"III.12.a", "III.13.a"}
     assert listed("status=nonsense&stage=<x>&agency=a%20b") == {"III.12.a", "III.13.a", "IV.19.a"}
 
 

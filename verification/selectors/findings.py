@@ -24,8 +24,8 @@ def with_joins(findings: QuerySet[Finding]) -> QuerySet[Finding]:
     )
 
 
-def filtered(findings: QuerySet[Finding], *, status="", stage="", agency="", now=None):
-    """Narrowed by status (open, answered, overdue, closed), stage and agency code."""
+def filtered(findings: QuerySet[Finding], *, status="", stage="", agency="", year="", now=None):
+    """Narrowed by status (open, answered, overdue, closed), stage, agency code and year."""
     now = now or timezone.now()
     if status == OVERDUE:
         findings = findings.filter(status=F.OPEN, due_at__lt=now)
@@ -35,6 +35,8 @@ def filtered(findings: QuerySet[Finding], *, status="", stage="", agency="", now
         findings = findings.filter(stage=stage)
     if agency:
         findings = findings.filter(agencies__code__iexact=agency)
+    if year:
+        findings = findings.filter(period__year=int(year))
     return findings
 
 

@@ -3,11 +3,21 @@ far the ready forecast was from the ministry's final score. A fixed number of qu
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Count
+
 from indicators.models import OfficialResult, Period
-from verification.models import STAGE_ORDER, STAGE_SCORE_FIELD, ForecastSnapshot, Stage, StageKind
+from verification.models import (
+    STAGE_ORDER,
+    STAGE_SCORE_FIELD,
+    Finding,
+    ForecastSnapshot,
+    Stage,
+    StageKind,
+)
 
 
 def _minus(a: Decimal | None, b: Decimal | None) -> Decimal | None:
@@ -21,6 +31,11 @@ class StageRow:
     stage: Stage | None
     score: Decimal | None
     snapshot: ForecastSnapshot | None
+    findings: dict[str, int] = field(default_factory=dict)  # status -> how many
+
+    @property
+    def findings_total(self) -> int:
+        return sum(self.findings.values())
 
     @property
     def done(self) -> bool:
@@ -58,18 +73,27 @@ class Timeline:
 
 
 def stage_timeline(period: Period, *, years: list[Period] | None = None) -> Timeline:
-    """Every stage in order, done or not, with its official score; `years` (from
-    `_years`) saves the query for the official result and the snapshot."""
+    """Every stage in order, done or not, with its official score and its findings by status;
+    `years` (from `_years`) saves the query for the official result and the snapshot."""
     stages = {s.kind: s for s in Stage.objects.filter(period=period)}
+    found = defaultdict(dict)
+    for row in (
+        Finding.objects.filter(period=period)
+        .values("stage", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        found[row["stage"]][row["status"]] = row["n"]
     years = _years(period) if years is None else years
     current = next((p for p in years if p.pk == period.pk), None)
     official = getattr(current, "official", None)
     snapshot = getattr(current, "forecast", None)
     rows = []
     for kind in STAGE_ORDER:
-        field = STAGE_SCORE_FIELD.get(kind)
-        score = getattr(official, field) if official and field else None
-        rows.append(StageRow(kind, str(StageKind(kind).label), stages.get(kind), score, snapshot))
+        name = STAGE_SCORE_FIELD.get(kind)
+        score = getattr(official, name) if official and name else None
+        label = str(StageKind(kind).label)
+        rows.append(StageRow(kind, label, stages.get(kind), score, snapshot, dict(found[kind])))
     return Timeline(rows, snapshot, official)
 
 
@@ -83,7 +107,7 @@ def _years(period: Period) -> list[Period]:
 
 
 def dashboard_stages(period: Period) -> tuple[Timeline, list[ForecastYear]]:
-    """The dashboard's timeline and forecast history together, in two queries."""
+    """The dashboard's timeline and forecast history together, in three queries."""
     years = _years(period)
     return stage_timeline(period, years=years), forecast_history(period, years=years)
 
