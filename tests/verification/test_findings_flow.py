@@ -250,3 +250,26 @@ def test_the_reminder_command_sends_once_and_freezes_due_forecasts(record, setti
     assert "Pengingat catatan terkirim: 1" in out.getvalue() and len(mail.outbox) == 1
     call_command("send_finding_reminders", stdout=out)
     assert len(mail.outbox) == 1
+
+
+def test_a_document_answering_a_finding_on_an_approved_answer_lifts_the_ready_score(
+    demo, record, operator, django_capture_on_commit_callbacks
+):
+    from clusters.models import EvidenceRequirement
+    from indicators.selectors.score_cache import cached_period_score
+    from indicators.selectors.scores import READY
+    from tests.conftest import make_submission
+
+    period = demo.period
+    make_submission(period, "DINKES", "III.12.a", status="approved")
+    before = cached_period_score(period, READY).total  # cached: the gap is not ready
+    finding = record("III.12.a")
+    requirement = EvidenceRequirement.objects.get(item__code="III.12.a", code="data")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.finding_answer(
+            finding=finding, agency=Agency.objects.get(code="DINKES"), note="Laporan KIA.",
+            actor=operator, version=1, upload=upload(PDF, "kia.pdf"),
+            document={"requirement": requirement, "document_date": period.opens_on,
+                      "valid_until": None, "number": "KIA/1"},
+        )  # fmt: skip
+    assert cached_period_score(period, READY).total > before  # the cache was made stale
