@@ -25,6 +25,15 @@ VERIFIER_PERMISSIONS = [
     ("indicators", "change_officialresult"),
     ("indicators", "view_verificationpack"),
     ("indicators", "add_verificationpack"),
+    # The ministry's stages and the findings of its verifiers (verification/): DP3AKB records
+    # them; the frozen forecast is only read.
+    ("verification", "view_stage"),
+    ("verification", "add_stage"),
+    ("verification", "change_stage"),
+    ("verification", "view_finding"),
+    ("verification", "add_finding"),
+    ("verification", "change_finding"),
+    ("verification", "view_forecastsnapshot"),
     ("clusters", "view_framework"),
     ("clusters", "view_cluster"),
     ("clusters", "view_indicator"),

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "api",
+    "verification",
 ]
 
 MIDDLEWARE = [
@@ -159,6 +160,15 @@ if EVIDENCE_MAX_FILES_PER_SUBMISSION < 1 or EVIDENCE_MAX_BYTES_PER_AGENCY_PERIOD
         "at least 1."
     )
 # ---- end of evidence quotas -------------------------------------------------------------------
+
+# Findings of the ministry's verifiers (verification/): the default time to act, in hours, per
+# stage (VL leaves 2x24 hours to upload what is missing), and how long before the due time the
+# one reminder goes out.
+FINDING_DUE_HOURS = {"vl": 48}
+FINDING_DUE_HOURS_DEFAULT = env.int("FINDING_DUE_HOURS_DEFAULT", default=7 * 24)
+FINDING_REMINDER_HOURS = env.int("FINDING_REMINDER_HOURS", default=12)
+if FINDING_DUE_HOURS_DEFAULT < 1 or FINDING_REMINDER_HOURS < 1:
+    raise ImproperlyConfigured("FINDING_DUE_HOURS_DEFAULT and FINDING_REMINDER_HOURS must be >= 1.")
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -61,6 +61,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("fasilitas/", include("facilities.urls")),
+    path("", include("verification.urls")),
     path("", include("indicators.urls")),
 ]
 

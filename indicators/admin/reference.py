@@ -130,6 +130,7 @@ class OfficialResultForm(forms.ModelForm):
             "period",
             "self_assessment",
             "administrative_verification",
+            "field_verification",
             "final_score",
             "category",
             "decree",
@@ -139,7 +140,12 @@ class OfficialResultForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for name in ("self_assessment", "administrative_verification", "final_score"):
+        for name in (
+            "self_assessment",
+            "administrative_verification",
+            "field_verification",
+            "final_score",
+        ):
             value = cleaned.get(name)
             if value is not None and not 0 <= value <= 1000:
                 self.add_error(name, _("Nilai harus antara 0 dan 1000."))
@@ -154,6 +160,7 @@ class OfficialResultAdmin(RegionScopedAdmin):
         "period",
         "self_assessment",
         "administrative_verification",
+        "field_verification",
         "final_score",
         "category",
     ]

@@ -173,7 +173,12 @@ def pack_write(
 
 
 def _header(period, filters: Filters, now, result: PackResult) -> list[tuple[str, str]]:
-    scope = {"approved": _("disetujui"), "ready": _("siap verifikasi"), "all": _("semua diajukan")}
+    scope = {
+        "approved": _("disetujui"),
+        "ready": _("siap verifikasi"),
+        "all": _("semua diajukan"),
+        "findings": _("jawaban catatan verifikator"),
+    }
     chosen = ", ".join(
         f"{label} {code}"
         for label, code in (

@@ -24,6 +24,7 @@ class VerificationPack(models.Model):
         APPROVED = "approved", _("Disetujui")
         READY = "ready", _("Siap verifikasi")
         ALL = "all", _("Semua yang diajukan")
+        FINDINGS = "findings", _("Jawaban catatan verifikator")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Menunggu")

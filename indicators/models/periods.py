@@ -72,6 +72,9 @@ class OfficialResult(models.Model):
     administrative_verification = models.DecimalField(
         _("verifikasi administrasi"), max_digits=7, decimal_places=2, null=True, blank=True
     )
+    field_verification = models.DecimalField(
+        _("verifikasi lapangan"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
     final_score = models.DecimalField(
         _("nilai akhir"), max_digits=7, decimal_places=2, null=True, blank=True
     )

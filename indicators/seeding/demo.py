@@ -174,6 +174,10 @@ def demo_seed(
             )
         if not period.submissions.exists():
             report.filled = _fill(period, items, agencies, admin, random.Random(period.year))
+        # verification builds on indicators: imported here, where the demo needs its stages.
+        from verification.seeding import demo_stages
+
+        demo_stages(previous, agencies, admin)
     return report
 
 

@@ -1,9 +1,11 @@
 """What a verification pack holds: the files of a scope, each with where it goes in the archive.
 
 Scopes: `approved` (approved submissions), `ready` (approved and ready on the period's
-reference date, the one rule of selectors/readiness.py) and `all` (every submission that is not
-a draft). Filters narrow by cluster, agency and item code. Everything is read in a fixed number
-of queries, however many files the scope holds.
+reference date, the one rule of selectors/readiness.py), `all` (every submission that is not
+a draft) and `findings` (only the files that answer open or answered findings, whatever their
+submission's status: verification/selectors/findings.answering_evidence). Filters narrow by
+cluster, agency and item code. Everything is read in a fixed number of queries, however many
+files the scope holds.
 """
 
 from __future__ import annotations
@@ -22,14 +24,22 @@ from indicators.models import Agency, Evidence, Period, ReviewEvent, Submission
 from indicators.selectors import readiness
 from indicators.selectors.periods import NotFound
 
-APPROVED, READY, ALL = "approved", "ready", "all"
-SCOPES = (APPROVED, READY, ALL)
+APPROVED, READY, ALL, FINDINGS = "approved", "ready", "all", "findings"
+SCOPES = (APPROVED, READY, ALL, FINDINGS)
 S = Submission.Status
 STATUSES = {
     APPROVED: (S.APPROVED,),
     READY: (S.APPROVED,),
     ALL: (S.SUBMITTED, S.RETURNED, S.APPROVED),
+    FINDINGS: tuple(S),
 }
+
+
+def _answering(period: Period):
+    # verification builds on indicators; imported here, where the pack asks for its files.
+    from verification.selectors.findings import answering_evidence
+
+    return answering_evidence(period)
 
 
 @dataclass(frozen=True)
@@ -100,7 +110,8 @@ def check_filters(period: Period, filters: Filters) -> Filters:
     """The filters with codes as stored, or NotFound naming the code that matches nothing."""
     if filters.scope not in SCOPES:
         raise NotFound(
-            f"Cakupan '{filters.scope}' tidak dikenal: pilih 'approved', 'ready' atau 'all'."
+            f"Cakupan '{filters.scope}' tidak dikenal: pilih 'approved', 'ready', 'all' "
+            "atau 'findings'."
         )
     found = {}
     lookups = (
@@ -131,6 +142,8 @@ def scope_submissions(period: Period, filters: Filters):
         rows = rows.filter(item__code=filters.item)
     if filters.scope == READY:
         rows = rows.filter(pk__in=readiness.ready_ids([period], STATUSES[READY]))
+    if filters.scope == FINDINGS:
+        rows = rows.filter(pk__in=_answering(period).values("submission_id"))
     return rows
 
 
@@ -152,9 +165,11 @@ def pack_files(period: Period, filters: Filters) -> list[PackFile]:
     first one's path.
     """
     submissions = scope_submissions(period, filters)
+    evidence = Evidence.objects.filter(submission__in=submissions.values("pk"))
+    if filters.scope == FINDINGS:
+        evidence = evidence.filter(pk__in=_answering(period).values("pk"))
     evidence = (
-        Evidence.objects.filter(submission__in=submissions.values("pk"))
-        .exclude(file="")
+        evidence.exclude(file="")
         .select_related(
             "requirement",
             "submission__agency",

@@ -63,17 +63,18 @@ def document_add(
     valid_until: datetime.date | None = None,
     number: str = "",
     title: str = "",
+    answering: bool = False,
 ) -> Evidence:
-    """Attach a content-checked file to an editable submission as the document it is."""
+    """Attach a content-checked file to an editable submission as the document it is (or, when
+    `answering` a verifier's finding, to a submission in any status: evidence_add_answer)."""
     document_check(
         submission=submission,
         requirement=requirement,
         document_date=document_date,
         valid_until=valid_until,
     )
-    evidence = evidence_service.evidence_add(
-        submission=submission, upload=upload, actor=actor, title=title
-    )
+    attach = evidence_service.evidence_add_answer if answering else evidence_service.evidence_add
+    evidence = attach(submission=submission, upload=upload, actor=actor, title=title)
     if requirement is not None or number.strip():
         _describe(evidence, requirement, document_date, valid_until, number)
     return evidence

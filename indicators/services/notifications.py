@@ -30,10 +30,14 @@ IMPORT_LINES = 50  # a longer list ends with "and N more": the portal shows them
 EMAIL_LANGUAGE = "id"
 
 
-def _recipients(agency) -> list[str]:
+def agency_recipients(agency) -> list[str]:
+    """The addresses of an agency's active members (every email to an agency goes to them)."""
     return list(
         agency.members.filter(is_active=True).exclude(email="").values_list("email", flat=True)
     )
+
+
+_recipients = agency_recipients
 
 
 def review_notify(event: ReviewEvent) -> None:

@@ -15,6 +15,7 @@ from indicators.selectors.dashboard import (
     official_result,
     summary_sentence,
 )
+from verification.selectors.stages import dashboard_stages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -32,6 +33,7 @@ def dashboard(request):
     scope = _scope(request)
     data = dashboard_data(scope.period)
     agency = next((a for a in data.agencies if a.code == request.GET.get("agency")), None)
+    timeline, forecast_years = dashboard_stages(scope.period)
     context = {
         "scope": scope,
         "data": data,
@@ -44,6 +46,9 @@ def dashboard(request):
         "printed_at": timezone.localtime(),
         "expiring": list(expiring_certifications(regions=[scope.region])),
         "alert_days": alert_days(),
+        # The ministry's stages beside the forecast frozen at self-assessment (verification/).
+        "timeline": timeline,
+        "forecast_years": forecast_years,
     }
     return render(request, "indicators/dashboard.html", context)
 

@@ -8,6 +8,7 @@ from facilities.models import FacilityType
 from indicators import access, roles
 from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
+from verification.selectors.findings import open_for_agencies
 
 
 @login_required
@@ -43,5 +44,7 @@ def home(request):
         "expiring": list(expiring_certifications(agencies=[agency])),
         "alert_days": alert_days(),
         "part": dashboard.agency_part(items) if items else None,
+        # The verifiers' findings still waiting on these agencies, first on the page.
+        "findings": open_for_agencies(agencies),
     }
     return render(request, "indicators/home.html", context)

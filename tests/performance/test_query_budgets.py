@@ -63,7 +63,8 @@ PAGE_BUDGETS = {
     # +2 since issue 14: does the agency supply the register, and its certificates ending soon;
     # +5 when the agency answers register-fed items: their assignments and the register
     # (places, certificates, kelurahan, kecamatan) for the readiness of each row.
-    "operator home": 17,
+    # +1 since issue 16: the verifiers' findings waiting on the agencies (none here).
+    "operator home": 18,
     # An item the register of facilities feeds (III.15.a, PRAP share): +7 since issue 14 (its
     # assignments, the register's places, certificates, kelurahan and kecamatan, the taken
     # value); any other item costs what it did (`test_an_item_not_fed_costs_what_it_did`).
@@ -71,8 +72,9 @@ PAGE_BUDGETS = {
     "operator item": 19,
     # +1 since issue 14: the region's certificates ending soon; +7: the ready forecast sees the
     # register (periods, agencies, assignments, and the register's four queries), once per
-    # period whatever its size.
-    "dashboard": 31,
+    # period whatever its size. +3 since issue 16: the ministry's stages, their findings by
+    # status, and the years with their official results and frozen forecasts.
+    "dashboard": 34,
     "admin changelist": 13,
     # +1 since issue 11: may this reviewer review it (member of the agency, or its submitter)?
     # +4 since issue 13: requirements, their files, flags and readiness beside the files.
@@ -271,3 +273,55 @@ def test_api_answers_cost_the_same_queries_at_two_data_sizes(generate):
     assert small == big, (small, big)
     for name, count in big.items():
         assert count <= API_BUDGETS[name], (name, count)
+
+
+# ---- findings (issue 16) -------------------------------------------------------------------------
+
+# The findings page (7): session, user, groups, the counts, the page's count, its rows and their
+# agencies. One finding with its answer form (10). The demo operator's home with findings (14):
+# +2 for the findings waiting on the agencies and their agencies.
+FINDINGS_BUDGETS = {"findings list": 7, "finding page": 10, "home with findings": 14}
+
+
+def _findings(demo, verifier, count, *, answered=False):
+    from clusters.models import Item
+    from indicators.models import Agency
+    from verification.services.findings import finding_answer, finding_create
+
+    items = list(Item.objects.filter(assignments__agency__code="DINKES").order_by("code"))
+    dinkes = Agency.objects.get(region=demo.region, code="DINKES")
+    others = list(Agency.objects.filter(region=demo.region).exclude(code="DINKES")[:3])
+    made = []
+    for n in range(count):
+        finding = finding_create(
+            period=demo.period, stage=("va", "vl")[n % 2], item=items[n % len(items)],
+            text=f"Catatan {n}", agencies=[dinkes, *others], actor=verifier,
+        )  # fmt: skip
+        made.append(finding)
+    if answered:
+        from django.contrib.auth import get_user_model
+
+        operator = get_user_model().objects.get(username="operator.dinkes")
+        for finding in made[: count // 2]:
+            finding_answer(finding=finding, agency=dinkes, note="Sudah.", actor=operator, version=1)
+    return made
+
+
+def _findings_counts(client, demo, verifier, operator, finding) -> dict[str, int]:
+    return {
+        "findings list": _page_queries(client, verifier, "/temuan/"),
+        "finding page": _page_queries(client, operator, f"/temuan/{finding.pk}/"),
+        "home with findings": _page_queries(client, operator, "/"),
+    }
+
+
+def test_the_findings_pages_cost_the_same_queries_with_few_or_many_findings(
+    demo, client, verifier, operator
+):
+    first = _findings(demo, verifier, 2, answered=True)[0]
+    small = _findings_counts(client, demo, verifier, operator, first)
+    _findings(demo, verifier, 60, answered=True)
+    big = _findings_counts(client, demo, verifier, operator, first)
+    assert small == big
+    for name, count in big.items():
+        assert count <= FINDINGS_BUDGETS[name], (name, count, big)

@@ -53,9 +53,7 @@ DASHBOARD = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
 OPERATORS = row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 OWN_AGENCY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 # The admin's app index route, as Django builds it from the apps with registered models.
-APP_INDEX = (
-    "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities|api)/$"  # noqa: E501
-)
+APP_INDEX = "admin/^(?P<app_label>auth|axes|django_tasks_database|clusters|indicators|facilities|api|verification)/$"  # noqa: E501
 
 API_SESSION = row(*[UNAUTHORIZED] * 7)
 API_ROUTES = (
@@ -205,6 +203,22 @@ MATRIX = {
         delete=NOBODY,
         audited=False,
     ),  # fmt: skip
+    # the ministry's stages and the verifiers' findings (issue 16): the region's verifiers record
+    # them; the frozen forecast is read only; closing and reopening are POST only
+    **admin_model(
+        "admin/verification/stage/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+    ),
+    **admin_model(
+        "admin/verification/finding/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+    ),
+    "admin/verification/finding/<int:pk>/decide/": STAFF_NOT_ALLOWED,
+    **admin_model(
+        "admin/verification/forecastsnapshot/",
+        add=NOBODY,
+        change=REGION_CHANGE,
+        history=REGION_HISTORY,
+        delete=NOBODY,
+    ),
     # the background jobs' records (django-tasks): superusers read them, nobody writes them
     **admin_model(
         "admin/django_tasks_database/dbtaskresult/",
@@ -247,6 +261,10 @@ MATRIX = {
     "fasilitas/register/certificates/<int:pk>/file/": row(
         LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK
     ),  # fmt: skip
+    # findings in the portal: anyone signed in lists the findings they may see; one finding
+    # (Dinkes's, in the sample) for its agencies, the region's verifiers and Gugus Tugas
+    "temuan/": SIGNED_IN,
+    "temuan/<int:pk>/": row(LOGIN, OK, NOT_FOUND, OK, NOT_FOUND, OK, OK),
     # ?region=balikpapan: the other region's verifier asks for a region not theirs
     "dashboard/": DASHBOARD,
     "dashboard/export.xlsx": DASHBOARD,
@@ -293,6 +311,12 @@ POST_MATRIX = {
     "admin/clusters/framework/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     "admin/indicators/submission/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
     "admin/indicators/agency/^([^/]+)/history/([^/]+)/$": STAFF_NOT_ALLOWED,
+    # Findings: the sample is of the locked year, so nobody may answer it (a message and back);
+    # a decision without close or reopen changes nothing (a message and back).
+    "temuan/<int:pk>/": row(LOGIN, REDIRECT, NOT_FOUND, REDIRECT, NOT_FOUND, REDIRECT, REDIRECT),
+    "admin/verification/finding/<int:pk>/decide/": row(
+        LOGIN, LOGIN, LOGIN, REDIRECT, NOT_FOUND, LOGIN, REDIRECT
+    ),
     # An invalid form (no period): shown again, nothing started.
     "admin/indicators/verificationpack/build/": row(LOGIN, LOGIN, LOGIN, OK, OK, LOGIN, OK),
 }

@@ -49,6 +49,7 @@ from tests.security.urlwalk import (
     outcome,
     url_routes,
 )
+from verification.models import Finding, FindingResponse, ForecastSnapshot, Stage
 
 USERNAMES = {
     "operator_a": "operator.dinkes",
@@ -132,6 +133,8 @@ def samples(demo_with_values):
         expires_at=timezone.now() + datetime.timedelta(days=7),
     )  # fmt: skip
     pack.file.save("paket.zip", ContentFile(b"PK\x05\x06" + b"\x00" * 18))
+    # The demo's last year has findings; Dinkes's alone on III.13.a is the sample.
+    finding = Finding.objects.get(item__code="III.13.a", period__year=period.year - 1)
     objects = {
         "api.apitoken": token,
         "api.opendatarelease": release,
@@ -158,6 +161,9 @@ def samples(demo_with_values):
         "facilities.facility": facility,
         "facilities.certification": certification,
         "indicators.verificationpack": pack,
+        "verification.finding": finding,
+        "verification.stage": Stage.objects.filter(period=finding.period).first(),
+        "verification.forecastsnapshot": ForecastSnapshot.objects.get(period=finding.period),
         "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
             task_path="indicators.tasks.verification_pack_build",
             args_kwargs={"args": [pack.pk], "kwargs": {}},
@@ -195,6 +201,10 @@ def samples(demo_with_values):
             f"/admin/indicators/verificationpack/{pack.pk}/download/"
         ),
         "admin/(?P<url>.*)$": "/admin/no-such-page/",
+        "temuan/<int:pk>/": f"/temuan/{finding.pk}/",
+        "admin/verification/finding/<int:pk>/decide/": (
+            f"/admin/verification/finding/{finding.pk}/decide/"
+        ),
         "admin/clusters/framework/<int:pk>/copy/": (
             f"/admin/clusters/framework/{period.framework_id}/copy/"
         ),
@@ -286,6 +296,8 @@ def test_posts_change_nothing_for_those_who_may_not_make_them(clients, samples):
     submission = samples["submission"]
     register = samples["objects"]["facilities.facility"]
     before = (submission.status, submission.version, Evidence.objects.count())
+    findings = list(Finding.objects.values_list("pk", "status", "version"))
+    responses = FindingResponse.objects.count()
     places = list(Facility.objects.values_list("pk", "version", "active"))
     certificates = list(Certification.objects.values_list("pk", "version"))
     # A stale version: even an allowed reviewer's post is refused as a conflict.
@@ -293,6 +305,8 @@ def test_posts_change_nothing_for_those_who_may_not_make_them(clients, samples):
     check(walk(POST_MATRIX, clients, samples, method="post", data=data), "POST")
     submission.refresh_from_db()
     assert (submission.status, submission.version, Evidence.objects.count()) == before
+    assert list(Finding.objects.values_list("pk", "status", "version")) == findings
+    assert FindingResponse.objects.count() == responses
     assert list(Facility.objects.values_list("pk", "version", "active")) == places
     assert list(Certification.objects.values_list("pk", "version")) == certificates
     assert register.pk in dict((pk, v) for pk, v, _ in places)
