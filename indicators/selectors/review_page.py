@@ -178,7 +178,7 @@ def review_page(submission: Submission) -> ReviewPage:
         checks=checks,
         other_files=[row for pk, row in files.items() if pk not in shown],
         flags=checklist.flags,
-        findings=open_findings_of([submission.pk]).get(submission.pk, 0),
+        findings=open_findings_of([submission]).get(submission.pk, 0),
         events=page.events,
         audit=_audit(submission),
     )

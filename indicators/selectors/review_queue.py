@@ -223,10 +223,11 @@ def _truncated(text: str, length: int) -> str:
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
-def open_findings_of(submission_ids) -> dict[int, int]:
-    """Per submission id, its open findings. A hook for the findings of issue 16, which are
-    not built yet: until then nothing is open and the queue shows no findings column."""
-    return {}
+def open_findings_of(submissions) -> dict[int, int]:
+    """Per submission id, the findings still active on it (`verification`'s one rule)."""
+    from verification.selectors.findings import active_per_submission
+
+    return active_per_submission(submissions)
 
 
 def _filtered(period: Period, filters: QueueFilters):
@@ -288,7 +289,7 @@ def review_queue_page(period: Period, filters: QueueFilters, now=None) -> QueueP
     readiness = ready.readiness_of(submissions)
     flags = flag_signs.flags_of(submissions, readiness) if submissions else {}
     changes = changes_since_review(submissions)
-    findings = open_findings_of([s.pk for s in submissions])
+    findings = open_findings_of(submissions)
     queue_rows = []
     statuses = dict(Submission.Status.choices)
     for s in submissions:

@@ -91,3 +91,37 @@ def answering_evidence(period) -> QuerySet[Evidence]:
         finding_responses__finding__period=period,
         finding_responses__finding__status__in=Finding.ACTIVE,
     ).distinct()
+
+
+def active_per_submission(submissions) -> dict[int, int]:
+    """Per submission id, the findings still active (open or answered) on its item or on the
+    item's indicator, in its period, naming its agency: the review queue's and review page's
+    "temuan terbuka". One query whatever the number of submissions."""
+    submissions = list(submissions)
+    if not submissions:
+        return {}
+    rows = (
+        Finding.objects.filter(
+            period_id__in={s.period_id for s in submissions},
+            status__in=Finding.ACTIVE,
+            agencies__in={s.agency_id for s in submissions},
+        )
+        .filter(
+            Q(item_id__in={s.item_id for s in submissions})
+            | Q(indicator_id__in={s.item.indicator_id for s in submissions})
+        )
+        .order_by()
+        .values_list("pk", "period_id", "item_id", "indicator_id", "agencies")
+    )
+    found: dict[tuple, set[int]] = {}
+    for pk, period_id, item_id, indicator_id, agency_id in rows:
+        found.setdefault((period_id, agency_id, "item", item_id), set()).add(pk)
+        found.setdefault((period_id, agency_id, "indicator", indicator_id), set()).add(pk)
+    counts = {}
+    for s in submissions:
+        ids = found.get((s.period_id, s.agency_id, "item", s.item_id), set()) | found.get(
+            (s.period_id, s.agency_id, "indicator", s.item.indicator_id), set()
+        )
+        if ids:
+            counts[s.pk] = len(ids)
+    return counts
