@@ -434,3 +434,6 @@ class CertificationAdmin(ServiceSavedAdmin):
             reason=data.get("reason", ""),
         )
         obj.pk, obj.version = saved.pk, saved.version
+
+
+from facilities import admin_visits  # noqa: E402, F401  (registers the field-visit sites)

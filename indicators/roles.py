@@ -39,6 +39,15 @@ VERIFIER_PERMISSIONS = [
     ("facilities", "view_certification"),
     ("facilities", "add_certification"),
     ("facilities", "change_certification"),
+    # The ministry's field-visit sites (lokus) and their checklists: planned by DP3AKB.
+    ("facilities", "view_fieldvisitsite"),
+    ("facilities", "add_fieldvisitsite"),
+    ("facilities", "change_fieldvisitsite"),
+    ("facilities", "delete_fieldvisitsite"),
+    ("facilities", "view_fieldvisitcheck"),
+    ("facilities", "add_fieldvisitcheck"),
+    ("facilities", "change_fieldvisitcheck"),
+    ("facilities", "delete_fieldvisitcheck"),
 ]
 
 
