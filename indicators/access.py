@@ -254,12 +254,17 @@ def certification_for_operator(user, pk: int):
 
 def certificate_for_user(user, pk: int):
     """A certificate whose file the user may download, or 404: the place's agency operators,
-    the region's verifiers (designations of a kelurahan: the region's verifiers), superusers."""
+    the region's verifiers (designations of a kelurahan: the region's verifiers), the
+    province's verifiers, superusers."""
     found = Certification.objects.exclude(file="")
     if not user.is_superuser:
         allowed = Q(facility__in=facilities_visible_to(user).values("pk"))
         if roles.is_verifier(user):
             allowed |= Q(kelurahan__kecamatan__region__in=roles.user_regions(user).values("pk"))
+        province = province_of(user)
+        if province is not None:  # a province verifier reads the certificates as evidence
+            allowed |= Q(facility__region__province=province)
+            allowed |= Q(kelurahan__kecamatan__region__province=province)
         found = found.filter(allowed)
     return get_object_or_404(found, pk=pk)
 

@@ -29,6 +29,8 @@ VERIFIER_PERMISSIONS = [
     ("indicators", "view_verificationpack"),
     ("indicators", "add_verificationpack"),
     ("clusters", "view_framework"),
+    ("clusters", "view_categoryband"),
+    ("clusters", "view_bandcondition"),
     ("clusters", "view_cluster"),
     ("clusters", "view_indicator"),
     ("clusters", "view_item"),

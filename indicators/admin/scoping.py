@@ -44,9 +44,10 @@ class RegionScopedAdmin(ReadOnlyHistoryAdmin):
             return queryset
         return self.scope(request, queryset)
 
-    def scope(self, request, queryset):
-        """Only the rows of the regions the user reads."""
-        return queryset.filter(**{f"{self.region_path}__in": readable_regions(request)})
+    def scope(self, request, queryset, regions=None):
+        """Only the rows of the regions the user reads (or of `regions`)."""
+        regions = readable_regions(request) if regions is None else regions
+        return queryset.filter(**{f"{self.region_path}__in": regions})
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and self._acts_on(request, obj)
@@ -59,7 +60,7 @@ class RegionScopedAdmin(ReadOnlyHistoryAdmin):
         if obj is None or request.user.is_superuser or not roles.user_province(request.user):
             return True
         mine = self.model.objects.filter(pk=obj.pk)
-        return mine.filter(**{f"{self.region_path}__in": scoped_regions(request)}).exists()
+        return self.scope(request, mine, scoped_regions(request)).exists()
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = {Region: "pk", Agency: "region", Period: "region"}.get(db_field.related_model)
