@@ -270,7 +270,7 @@ class BandCondition(models.Model):
         verbose_name=_("indikator"),
     )
     min_percent = models.DecimalField(
-        _("minimal (% dari nilai maksimal indikator)"),
+        _("minimal (persen dari nilai maksimal indikator)"),
         max_digits=5,
         decimal_places=2,
         null=True,

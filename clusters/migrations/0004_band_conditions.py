@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('item', 'butir bernilai penuh'), ('indicator', 'indikator minimal sekian persen nilainya')], max_length=10, verbose_name='jenis syarat')),
-                ('min_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='minimal (% dari nilai maksimal indikator)')),
+                ('min_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='minimal (persen dari nilai maksimal indikator)')),
                 ('band', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='conditions', to='clusters.categoryband')),
                 ('indicator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='band_conditions', to='clusters.indicator', verbose_name='indikator')),
                 ('item', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='band_conditions', to='clusters.item', verbose_name='butir')),
@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('item', 'butir bernilai penuh'), ('indicator', 'indikator minimal sekian persen nilainya')], max_length=10, verbose_name='jenis syarat')),
-                ('min_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='minimal (% dari nilai maksimal indikator)')),
+                ('min_percent', models.DecimalField(blank=True, decimal_places=2, max_digits=5, null=True, verbose_name='minimal (persen dari nilai maksimal indikator)')),
                 ('history_id', models.AutoField(primary_key=True, serialize=False)),
                 ('history_date', models.DateTimeField(db_index=True)),
                 ('history_change_reason', models.CharField(max_length=100, null=True)),
