@@ -200,3 +200,26 @@ def test_dashboard_shows_each_condition_and_a_band_blocked_by_one(
     document = kla_score(period, "verified")
     assert document["next_category"] == reached.name
     assert document["points_to_next"] == 0
+
+
+def test_the_plan_names_what_the_next_band_needs_and_fills_it_first(
+    client, demo_with_values, gugus_tugas
+):
+    period = demo_with_values.period
+    verified = period_score(period, "verified")
+    target = verified.category.next_name
+    # The item that adds the fewest points of those not full: points alone would not pick it.
+    short = [i.code for i in verified.items if i.fraction < 1][-1]
+    BandCondition.objects.create(
+        band=band(period.framework, target), kind="item", item=Item.objects.get(code=short)
+    )
+    framework_revise(framework_ids=[period.framework_id])
+    client.force_login(gugus_tugas)
+    response = client.get("/dashboard/")
+    data = response.context["data"]
+    assert data.plan.target == target
+    assert data.plan.reachable
+    assert data.plan.steps[0].item == short
+    page = response.content.decode()
+    assert 'id="plan-conditions"' in page
+    assert f"{target} juga mensyaratkan:" in page
