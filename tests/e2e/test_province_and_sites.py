@@ -128,3 +128,35 @@ def test_the_field_visit_plan_reads_on_a_phone_and_prints_on_one_page(
     # One page on A4: the plan is meant to be handed out as a single sheet.
     pdf = page.pdf(format="A4")
     assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+
+
+def test_the_dashboard_shows_a_bands_conditions_on_a_phone(
+    mobile_page, login, demo_with_values, screenshot
+):
+    from clusters.models import BandCondition, CategoryBand, Indicator, Item
+    from clusters.services import framework_revise
+    from indicators.selectors.scores import period_score
+
+    period = demo_with_values.period
+    verified = period_score(period, "verified")
+    short = next(i.code for i in verified.items if i.fraction < 1)
+    band = CategoryBand.objects.get(framework=period.framework, name=verified.category.name)
+    BandCondition.objects.create(band=band, kind="item", item=Item.objects.get(code=short))
+    BandCondition.objects.create(
+        band=band,
+        kind="indicator",
+        indicator=Indicator.objects.filter(cluster__framework=period.framework).first(),
+        min_percent=50,
+    )
+    framework_revise(framework_ids=[period.framework_id])
+    page = mobile_page
+    login(page, "gugustugas")
+    page.goto("/dashboard/")
+    table = page.locator("#conditions-table")
+    assert table.locator("tbody tr").count() == 2
+    assert short in table.inner_text()
+    assert "belum" in table.inner_text()
+    assert no_sideways_scroll(page)
+    page.locator("#band-conditions").screenshot(
+        path=str(screenshot(page, "dashboard-conditions-phone").with_name("conditions-only.png"))
+    )
