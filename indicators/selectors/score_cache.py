@@ -26,6 +26,11 @@ from indicators.selectors.scores import BASES, READY, answers_by_period, period_
 
 T = TypeVar("T")
 
+# Part of every snapshot's key: bumped when a cached class changes shape, so a snapshot pickled
+# by the previous release (a Score without `conditions`, a Plan without `unmet_conditions`) is
+# never read back after a deploy. 2: issue 16, the category's conditions.
+SNAPSHOT_FORMAT = 2
+
 
 def _version_key(period_id: int) -> str:
     return f"score-version:{period_id}"
@@ -50,12 +55,16 @@ def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
     """
     if not settings.SCORE_CACHE_SECONDS:
         return compute()
-    key = f"{name}:{period.pk}:{period.framework.revision}:{_version(period.pk)}"
+    key = _key(name, period, _version(period.pk))
     value = cache.get(key)
     if value is None:
         value = compute()
         cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
     return value
+
+
+def _key(name: str, period: Period, version: int) -> str:
+    return f"{name}:v{SNAPSHOT_FORMAT}:{period.pk}:{period.framework.revision}:{version}"
 
 
 def cached_period_score(period: Period, basis: str) -> Score:
@@ -95,7 +104,7 @@ def cached_period_scores(periods: list[Period], basis: str) -> dict[int, Score]:
     keys = {}
     for p in periods:
         name = f"score:{basis}" + (f":{stamps[p.pk]}" if basis == READY else "")
-        keys[p.pk] = f"{name}:{p.pk}:{p.framework.revision}:{versions[p.pk]}"
+        keys[p.pk] = _key(name, p, versions[p.pk])
     found = cache.get_many(list(keys.values()))
     scores = {pk: found[key] for pk, key in keys.items() if key in found}
     computed = _scores([p for p in periods if p.pk not in scores], basis)
