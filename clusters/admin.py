@@ -8,7 +8,15 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.forms import FrameworkCopyForm
-from clusters.models import CategoryBand, Cluster, EvidenceRequirement, Framework, Indicator, Item
+from clusters.models import (
+    BandCondition,
+    CategoryBand,
+    Cluster,
+    EvidenceRequirement,
+    Framework,
+    Indicator,
+    Item,
+)
 from clusters.services import framework_copy, framework_revise
 from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
@@ -48,6 +56,39 @@ class FrameworkRowAdmin(ReadOnlyHistoryAdmin):
 class CategoryBandInline(admin.TabularInline):
     model = CategoryBand
     extra = 0
+    show_change_link = True  # the band's own page holds its conditions
+
+
+class BandConditionInline(admin.TabularInline):
+    """A band's conditions beyond points, validated by `BandCondition.clean` (same edition,
+    the fields the kind uses, a percent in (0, 100])."""
+
+    model = BandCondition
+    extra = 0
+    fields = ["kind", "item", "indicator", "min_percent"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # Only the edition's own items and indicators, once the band exists.
+        band_id = request.resolver_match.kwargs.get("object_id") if request.resolver_match else None
+        band = CategoryBand.objects.filter(pk=band_id).first() if band_id else None
+        if band is not None and db_field.name == "item":
+            kwargs["queryset"] = Item.objects.filter(
+                indicator__cluster__framework=band.framework_id
+            ).order_by("code")
+        if band is not None and db_field.name == "indicator":
+            kwargs["queryset"] = Indicator.objects.filter(
+                cluster__framework=band.framework_id
+            ).order_by("cluster__order", "number")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(CategoryBand)
+class CategoryBandAdmin(FrameworkRowAdmin):
+    """A category and what it needs beyond points; saving revises the edition (scores)."""
+
+    list_display = ["name", "framework", "min_total", "order"]
+    list_filter = ["framework"]
+    inlines = [BandConditionInline]
 
 
 class ClusterInline(admin.TabularInline):

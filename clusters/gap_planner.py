@@ -35,6 +35,9 @@ class Plan:
     ranking: list[Gain]
     steps: list[Gain]
     total_after: Decimal | None
+    # When the target's total can be reached but not its conditions: the conditions (targets,
+    # as in `kla_score`) that still fail once the points would be there.
+    unmet_conditions: tuple[str, ...] = ()
 
     @property
     def reachable(self) -> bool:
@@ -84,7 +87,12 @@ def rank(framework: scoring.FrameworkSpec, answers: Sequence[scoring.Answer]) ->
 
 
 def plan(framework: scoring.FrameworkSpec, answers: Sequence[scoring.Answer]) -> Plan:
-    """Rank the items, then take the shortest prefix of the ranking that reaches the next band."""
+    """Rank the items, then take the shortest prefix of the ranking that reaches the next band.
+
+    A band is reached by its total and its conditions: items it needs at full value lead the
+    prefix, and when the points are there but a condition still fails, the plan is not
+    reachable and names the conditions (`unmet_conditions`) instead of claiming it.
+    """
     answers = list(answers)
     base = scoring.score(framework, answers)
     ranking = rank(framework, answers)
@@ -92,14 +100,38 @@ def plan(framework: scoring.FrameworkSpec, answers: Sequence[scoring.Answer]) ->
     specs = {spec.code: spec for spec in framework.items}
     if target is None:
         return Plan(base.total, None, ranking, [], None)
-    for size in range(1, len(ranking) + 1):
-        chosen = [specs[gain.item] for gain in ranking[:size]]
+    band = next(band for band in framework.bands if band.name == target)
+    minimum = Decimal(band.min_total)
+    # Items the target band needs at full value go first, whatever points they add.
+    # (even one that adds no points, so is not ranked).
+    fractions = {item.code: item.fraction for item in base.items}
+    gains = {gain.item: gain for gain in ranking}
+    needed = [
+        gains.get(c.code) or Gain(c.code, specs[c.code].indicator, fractions[c.code], Decimal(0))
+        for c in band.conditions
+        if c.kind == scoring.ITEM_FULL and c.code in specs and fractions[c.code] < 1
+    ]
+    codes = {gain.item for gain in needed}
+    order = needed + [g for g in ranking if g.item not in codes]
+    forced = len(needed)
+    unmet: tuple[str, ...] = ()
+    for size in range(max(forced, 1), len(order) + 1):
+        chosen = [specs[gain.item] for gain in order[:size]]
         after = scoring.score(framework, with_full(answers, chosen))
         if _reached(after, target, framework):
-            return Plan(base.total, target, ranking, ranking[:size], after.total)
-    return Plan(base.total, target, ranking, [], None)
+            return Plan(base.total, target, ranking, order[:size], after.total)
+        if after.total >= minimum:
+            # Points alone would do: the band's conditions are what is missing.
+            unmet = tuple(c.target for c in after.conditions if c.band == target and not c.met)
+    if not ranking and base.total >= minimum:
+        unmet = tuple(c.target for c in base.conditions if c.band == target and not c.met)
+    return Plan(base.total, target, ranking, [], None, unmet)
 
 
 def _reached(after: scoring.Score, target: str, framework: scoring.FrameworkSpec) -> bool:
-    minimum = {band.name: Decimal(band.min_total) for band in framework.bands}[target]
-    return after.total >= minimum
+    """Whether the re-scored answers earn the target band or a higher one: its total and its
+    conditions (`scoring.categorize` is the rule)."""
+    if after.category.name is None:
+        return False
+    order = [band.name for band in sorted(framework.bands, key=lambda b: b.min_total)]
+    return order.index(after.category.name) >= order.index(target)

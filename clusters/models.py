@@ -241,3 +241,80 @@ class EvidenceRequirement(Named, models.Model):
 
     def __str__(self):
         return f"{self.code}: {self.name}"
+
+
+class BandCondition(models.Model):
+    """What a category needs beyond its points: an item at full value, or an indicator at
+    least a share of its points. None ship with the instrument; DP3AKB's admin adds them."""
+
+    class Kind(models.TextChoices):
+        ITEM_FULL = scoring.ITEM_FULL, _("butir bernilai penuh")
+        INDICATOR_SHARE = scoring.INDICATOR_SHARE, _("indikator minimal sekian persen nilainya")
+
+    band = models.ForeignKey(CategoryBand, on_delete=models.CASCADE, related_name="conditions")
+    kind = models.CharField(_("jenis syarat"), max_length=10, choices=Kind.choices)
+    item = models.ForeignKey(
+        Item,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="band_conditions",
+        verbose_name=_("butir"),
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="band_conditions",
+        verbose_name=_("indikator"),
+    )
+    min_percent = models.DecimalField(
+        _("minimal (persen dari nilai maksimal indikator)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["band", "pk"]
+        verbose_name = _("syarat kategori")
+        verbose_name_plural = _("syarat kategori")
+
+    def __str__(self):
+        return f"{self.band.name}: {self.spec().target}" if self.band_id else self.kind
+
+    def spec(self) -> scoring.ConditionSpec:
+        """This condition as plain values for the scoring core."""
+        if self.kind == self.Kind.ITEM_FULL:
+            return scoring.ConditionSpec(self.kind, self.item.code if self.item_id else "")
+        code = self.indicator.code if self.indicator_id else ""
+        return scoring.ConditionSpec(self.kind, code, self.min_percent or Decimal(0))
+
+    def clean(self):
+        errors = {}
+        framework_id = self.band.framework_id if self.band_id else None
+        if self.kind == self.Kind.ITEM_FULL:
+            if not self.item_id:
+                errors["item"] = _("Pilih butir yang harus bernilai penuh.")
+            elif self.item.indicator.cluster.framework_id != framework_id:
+                errors["item"] = _("Butir ini bukan dari edisi instrumen kategori ini.")
+            if self.indicator_id or self.min_percent is not None:
+                errors["indicator"] = _(
+                    "Syarat butir bernilai penuh tidak memakai indikator dan persen: kosongkan."
+                )
+        elif self.kind == self.Kind.INDICATOR_SHARE:
+            if not self.indicator_id:
+                errors["indicator"] = _("Pilih indikator yang harus mencapai persen minimal.")
+            elif self.indicator.cluster.framework_id != framework_id:
+                errors["indicator"] = _("Indikator ini bukan dari edisi instrumen kategori ini.")
+            if self.min_percent is None or not 0 < self.min_percent <= 100:
+                errors["min_percent"] = _(
+                    "Persen minimal harus lebih dari 0 dan paling tinggi 100."
+                )
+            if self.item_id:
+                errors["item"] = _("Syarat indikator tidak memakai butir: kosongkan.")
+        if errors:
+            raise ValidationError(errors)

@@ -106,10 +106,34 @@ class ClusterSpec:
     name_en: str = ""
 
 
+ITEM_FULL, INDICATOR_SHARE = "item", "indicator"
+
+
+@dataclass(frozen=True)
+class ConditionSpec:
+    """What a band needs beyond points: an item at full value, or an indicator at least
+    `percent` % of its points (its rounded points against the exact share of its maximum)."""
+
+    kind: str
+    code: str
+    percent: Decimal | None = None
+
+    @property
+    def target(self) -> str:
+        """How the condition reads in `kla_score` and on the dashboard: `III.13.a` (at full
+        value) or `II.8 ≥ 80%`."""
+        if self.kind == ITEM_FULL:
+            return self.code
+        percent = Decimal(self.percent)
+        shown = percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent
+        return f"{self.code} ≥ {shown}%"
+
+
 @dataclass(frozen=True)
 class BandSpec:
     name: str
     min_total: Decimal
+    conditions: tuple[ConditionSpec, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -150,10 +174,21 @@ class PointsResult:
 
 
 @dataclass(frozen=True)
+class ConditionResult:
+    """One condition of a band and whether the score meets it."""
+
+    band: str
+    target: str
+    met: bool
+
+
+@dataclass(frozen=True)
 class Category:
     name: str | None
     next_name: str | None
     points_to_next: Decimal | None
+    # The next band's total is reached but one of its conditions is not (points_to_next is 0).
+    next_blocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -163,6 +198,7 @@ class Score:
     clusters: list[PointsResult]
     indicators: list[PointsResult]
     items: list[ItemResult] = field(default_factory=list)
+    conditions: list[ConditionResult] = field(default_factory=list)
 
     @property
     def max_total(self) -> Decimal:
@@ -196,6 +232,9 @@ class Score:
                     "fraction": float(i.fraction),
                 }
                 for i in self.items
+            ],
+            "conditions": [
+                {"band": c.band, "target": c.target, "met": c.met} for c in self.conditions
             ],
         }
 
@@ -243,15 +282,48 @@ def item_fraction(spec: ItemSpec, value: Fraction | None) -> Fraction:
     return reached[-1] if reached else Fraction(0)
 
 
-def categorize(total: Decimal, bands: Sequence[BandSpec]) -> Category:
-    """The category a total earns, the next one up and the points still needed to enter it."""
+def categorize(
+    total: Decimal, bands: Sequence[BandSpec], met: dict[str, bool] | None = None
+) -> Category:
+    """The category a total earns, the next one up and the points still needed to enter it.
+
+    The category is the highest band whose threshold is reached and whose conditions are all
+    met (`met`: per band name, False when one of its conditions fails; bands not named have
+    none). The next band is the one right above it; when its total is reached but a condition
+    is not, `points_to_next` is 0 and `next_blocked` says so.
+    """
+    met = met or {}
     ordered = sorted(bands, key=lambda b: b.min_total)
-    reached = [b for b in ordered if total >= b.min_total]
-    above = [b for b in ordered if total < b.min_total]
-    current = reached[-1].name if reached else None
+    earned = [n for n, b in enumerate(ordered) if total >= b.min_total and met.get(b.name, True)]
+    position = earned[-1] if earned else -1
+    current = ordered[position].name if earned else None
+    above = ordered[position + 1 :]
     if not above:
         return Category(current, None, None)
-    return Category(current, above[0].name, Decimal(above[0].min_total) - total)
+    gap = max(Decimal(above[0].min_total) - total, Decimal(0))
+    return Category(current, above[0].name, gap, next_blocked=gap == 0)
+
+
+def check_conditions(
+    bands: Sequence[BandSpec],
+    items: Sequence[ItemResult],
+    indicators: Sequence[PointsResult],
+) -> list[ConditionResult]:
+    """Each condition of each band (in band order), and whether the results meet it."""
+    fractions = {item.code: item.fraction for item in items}
+    points = {ind.code: ind for ind in indicators}
+    results = []
+    for band in sorted(bands, key=lambda b: b.min_total):
+        for condition in band.conditions:
+            if condition.kind == ITEM_FULL:
+                met = fractions.get(condition.code, Fraction(0)) == 1
+            else:
+                ind = points.get(condition.code)
+                met = ind is not None and Fraction(ind.points) * 100 >= Fraction(
+                    ind.max_points
+                ) * Fraction(condition.percent)
+            results.append(ConditionResult(band.name, condition.target, met))
+    return results
 
 
 def score(framework: FrameworkSpec, answers: Iterable[Answer]) -> Score:
@@ -286,7 +358,12 @@ def score(framework: FrameworkSpec, answers: Iterable[Answer]) -> Score:
         for c in framework.clusters
     ]
     total = _money(sum((c.points for c in clusters), Decimal(0)))
-    return Score(total, categorize(total, framework.bands), clusters, indicators, items)
+    conditions = check_conditions(framework.bands, items, indicators)
+    met = {c.band: True for c in conditions}
+    for condition in conditions:
+        met[condition.band] = met[condition.band] and condition.met
+    category = categorize(total, framework.bands, met)
+    return Score(total, category, clusters, indicators, items, conditions)
 
 
 def _money(value) -> Decimal:

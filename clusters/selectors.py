@@ -19,14 +19,27 @@ def framework_items(framework: Framework):
 
 
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
-    """The edition as plain values for `scoring.score`, in four queries."""
+    """The edition as plain values for `scoring.score`, in four queries (bands with their
+    conditions in one)."""
     clusters = Cluster.objects.filter(framework=framework).order_by("order")
     indicators = (
         Indicator.objects.filter(cluster__framework=framework)
         .select_related("cluster")
         .order_by("cluster__order", "number")
     )
-    bands = CategoryBand.objects.filter(framework=framework).order_by("order")
+    # Bands and their conditions in one query (a LEFT JOIN: a band without any gives one row).
+    bands = (
+        CategoryBand.objects.filter(framework=framework)
+        .order_by("order", "conditions__pk")
+        .values_list(
+            "name",
+            "min_total",
+            "conditions__kind",
+            "conditions__item__code",
+            "conditions__indicator__code",
+            "conditions__min_percent",
+        )
+    )
     return scoring.FrameworkSpec(
         clusters=[scoring.ClusterSpec(c.code, c.name, c.max_points, c.name_en) for c in clusters],
         indicators=[
@@ -34,5 +47,19 @@ def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
             for i in indicators
         ],
         items=[item.spec() for item in framework_items(framework)],
-        bands=[scoring.BandSpec(b.name, b.min_total) for b in bands],
+        bands=_band_specs(bands),
     )
+
+
+def _band_specs(rows) -> list[scoring.BandSpec]:
+    thresholds, conditions = {}, {}
+    for name, min_total, kind, item, indicator, percent in rows:
+        thresholds[name] = min_total
+        conditions.setdefault(name, [])
+        if kind == scoring.ITEM_FULL:
+            conditions[name].append(scoring.ConditionSpec(kind, item))
+        elif kind == scoring.INDICATOR_SHARE:
+            conditions[name].append(scoring.ConditionSpec(kind, indicator, percent))
+    return [
+        scoring.BandSpec(name, thresholds[name], tuple(conditions[name])) for name in thresholds
+    ]

@@ -10,7 +10,15 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from clusters.models import CategoryBand, Cluster, EvidenceRequirement, Framework, Indicator, Item
+from clusters.models import (
+    BandCondition,
+    CategoryBand,
+    Cluster,
+    EvidenceRequirement,
+    Framework,
+    Indicator,
+    Item,
+)
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -189,10 +197,14 @@ def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Fra
     target = Framework.objects.create(
         code=code, name=name, year=year, legal_basis=source.legal_basis
     )
+    bands = {}
     for band in source.bands.all():
-        CategoryBand.objects.create(
+        bands[band.pk] = CategoryBand.objects.create(
             framework=target, name=band.name, order=band.order, min_total=band.min_total
         )
+    conditions = list(
+        BandCondition.objects.filter(band__framework=source).select_related("item", "indicator")
+    )
     for cluster in source.clusters.prefetch_related("indicators__items__evidence_requirements"):
         indicators = list(cluster.indicators.all())
         cluster.pk, cluster.id, cluster.framework = None, None, target
@@ -209,7 +221,24 @@ def framework_copy(*, source: Framework, code: str, name: str, year: int) -> Fra
                 item._state.adding = True
                 item.save()
                 _copy_requirements(requirements, item)
+    _copy_conditions(conditions, bands, target)
     return target
+
+
+def _copy_conditions(conditions: list[BandCondition], bands: dict, target: Framework) -> None:
+    """The bands' conditions, pointing at the copied items and indicators (same codes)."""
+    items = {i.code: i for i in Item.objects.filter(indicator__cluster__framework=target)}
+    indicators = {i.code: i for i in Indicator.objects.filter(cluster__framework=target)}
+    BandCondition.objects.bulk_create(
+        BandCondition(
+            band=bands[c.band_id],
+            kind=c.kind,
+            item=items.get(c.item.code) if c.item_id else None,
+            indicator=indicators.get(c.indicator.code) if c.indicator_id else None,
+            min_percent=c.min_percent,
+        )
+        for c in conditions
+    )
 
 
 def _copy_requirements(requirements: list[EvidenceRequirement], item: Item) -> None:

@@ -30,6 +30,7 @@ from indicators import roles, uploads
 from indicators.admin.scoping import (
     RegionScopedAdmin,
     agency_filter,
+    readable_regions,
     region_filter,
     scoped_regions,
 )
@@ -394,8 +395,8 @@ class CertificationAdmin(ServiceSavedAdmin):
     readonly_fields = ["download", "original_name", "size", "sha256", "version", "updated_at",
                        "updated_by"]  # fmt: skip
 
-    def scope(self, request, queryset):
-        regions = scoped_regions(request)
+    def scope(self, request, queryset, regions=None):
+        regions = readable_regions(request) if regions is None else regions
         return queryset.filter(
             Q(facility__region__in=regions) | Q(kelurahan__kecamatan__region__in=regions)
         )
@@ -434,3 +435,6 @@ class CertificationAdmin(ServiceSavedAdmin):
             reason=data.get("reason", ""),
         )
         obj.pk, obj.version = saved.pk, saved.version
+
+
+from facilities import admin_visits  # noqa: E402, F401  (registers the field-visit sites)

@@ -279,3 +279,111 @@ class RegisterTake(models.Model):
 
     def __str__(self):
         return f"{self.submission_id} {self.reference_date}"
+
+
+class FieldVisitSite(models.Model):
+    """A site (lokus) the ministry visits during field verification (VL): where, who answers
+    for it, when, what must be ready, and where to go instead when it falls through."""
+
+    period = models.ForeignKey(
+        "indicators.Period",
+        on_delete=models.CASCADE,
+        related_name="visit_sites",
+        verbose_name=_("periode"),
+    )
+    name = models.CharField(_("nama lokus"), max_length=200)
+    facility = models.ForeignKey(
+        Facility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="visit_sites",
+        verbose_name=_("fasilitas di register"),
+        help_text=_("Bila lokus ini tercatat di register fasilitas."),
+    )
+    address = models.CharField(_("alamat"), max_length=300, blank=True)
+    kelurahan = models.ForeignKey(
+        Kelurahan,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visit_sites",
+        verbose_name=_("kelurahan"),
+    )
+    contact_name = models.CharField(_("penanggung jawab"), max_length=120)
+    contact_phone = models.CharField(_("nomor telepon penanggung jawab"), max_length=30)
+    starts_at = models.DateTimeField(_("mulai"))
+    ends_at = models.DateTimeField(_("selesai"))
+    backup_site = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="backing",
+        verbose_name=_("lokus cadangan"),
+    )
+    backup_facility = models.ForeignKey(
+        Facility,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="backing_sites",
+        verbose_name=_("fasilitas cadangan"),
+        help_text=_("Bila cadangannya bukan lokus lain, pilih tempat dari register."),
+    )
+    notes = models.TextField(_("catatan"), blank=True, max_length=2000)
+    version = models.PositiveIntegerField(_("versi"), default=1)
+    updated_at = models.DateTimeField(_("diubah"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["period", "starts_at", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="visit_site_slot_order"
+            ),
+            models.CheckConstraint(
+                condition=~Q(backup_site=models.F("pk")), name="visit_site_backup_not_itself"
+            ),
+        ]
+        verbose_name = _("lokus verifikasi lapangan")
+        verbose_name_plural = _("lokus verifikasi lapangan")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def where(self) -> str:
+        """The site's address, else its register place's."""
+        if self.address:
+            return self.address
+        return self.facility.address if self.facility_id else ""
+
+    @property
+    def backup_name(self) -> str:
+        if self.backup_site_id:
+            return self.backup_site.name
+        return self.backup_facility.name if self.backup_facility_id else ""
+
+
+class FieldVisitCheck(models.Model):
+    """One thing that must be ready at a site before the visit, and whether it is."""
+
+    site = models.ForeignKey(
+        FieldVisitSite, on_delete=models.CASCADE, related_name="checks", verbose_name=_("lokus")
+    )
+    label = models.CharField(_("yang harus siap"), max_length=200)
+    done = models.BooleanField(_("sudah siap"), default=False)
+    order = models.PositiveSmallIntegerField(_("urutan"), default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["site", "order", "pk"]
+        verbose_name = _("daftar periksa lokus")
+        verbose_name_plural = _("daftar periksa lokus")
+
+    def __str__(self):
+        return self.label

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -135,11 +135,26 @@ class Register:
 
 def register_on(region_id: int, day: datetime.date) -> Register:
     """The region's register on `day`, in four queries whatever its size."""
-    places = [
-        measures.Place(*row)
-        for row in Facility.objects.filter(open_on(day), region_id=region_id)
+    return registers_on([(region_id, day)])[(region_id, day)]
+
+
+def registers_on(wanted) -> dict[tuple[int, datetime.date], Register]:
+    """Per (region id, day), the region's register on that day: for any number of regions and
+    days in the same four queries (the province overview scores many regions at once)."""
+    wanted = sorted(set(wanted))
+    if not wanted:
+        return {}
+    regions = {region_id for region_id, _day in wanted}
+    open_where = Q(pk__in=[])
+    for region_id, day in wanted:
+        open_where |= Q(region_id=region_id) & open_on(day)
+    rows = (
+        Facility.objects.filter(open_where)
         .order_by()
         .values_list(
+            "region_id",
+            "closed_on",
+            "active",
             "pk",
             "name",
             "facility_type__code",
@@ -151,22 +166,30 @@ def register_on(region_id: int, day: datetime.date) -> Register:
             "kelurahan__kecamatan_id",
             "kelurahan__kecamatan__name",
         )
-    ]
-    areas = [
-        measures.Area(*row)
-        for row in Kelurahan.objects.filter(kecamatan__region_id=region_id)
+    )
+    open_rows = list(rows)
+    areas: dict[int, list] = {region_id: [] for region_id in regions}
+    area_region = {}
+    for region_id, *row in (
+        Kelurahan.objects.filter(kecamatan__region_id__in=regions)
         .order_by("kecamatan__name", "name")
-        .values_list("pk", "name", "kecamatan_id", "kecamatan__name")
-    ]
-    # The region's certificates by the ids just read, not by joining through facility and
-    # kelurahan to the region: an OR across two joins cannot use an index and scanned every
-    # place of the country (28 ms at 514 regions); two id lists are two index scans.
-    holdings = [
-        measures.Holding(*row)
-        for row in Certification.objects.filter(holding_on(day))
+        .values_list("kecamatan__region_id", "pk", "name", "kecamatan_id", "kecamatan__name")
+    ):
+        areas[region_id].append(measures.Area(*row))
+        area_region[row[0]] = region_id
+    place_region = {row[3]: row[0] for row in open_rows}
+    # The certificates by the ids of the places and kelurahan just read, not by joining through
+    # facility and kelurahan to the region: an OR across two joins can use no index and scanned
+    # every place of the country (16-28 ms a page at 514 regions); id lists are index scans.
+    holds_any_day = Q(pk__in=[])
+    for day in {day for _region_id, day in wanted}:
+        holds_any_day |= holding_on(day)
+    holding_rows = [
+        (place_region.get(row[2]), area_region.get(row[3]) if row[2] is None else None, *row)
+        for row in Certification.objects.filter(holds_any_day)
         .filter(
-            Q(facility_id__in=[p.id for p in places])
-            | Q(facility__isnull=True, kelurahan_id__in=[a.id for a in areas])
+            Q(facility_id__in=list(place_region))
+            | Q(facility__isnull=True, kelurahan_id__in=list(area_region))
         )
         .order_by()
         .values_list(
@@ -179,8 +202,47 @@ def register_on(region_id: int, day: datetime.date) -> Register:
             "valid_until",
         )
     ]
-    kecamatan_count = Kecamatan.objects.filter(region_id=region_id).count()
-    return Register(region_id, day, places, holdings, areas, kecamatan_count)
+    counts = dict(
+        Kecamatan.objects.filter(region_id__in=regions)
+        .order_by()
+        .values("region_id")
+        .annotate(n=Count("pk"))
+        .values_list("region_id", "n")
+    )
+    result = {}
+    for region_id, day in wanted:
+        # A place open on one day of the region may be closed on another: re-check per day.
+        day_places = [
+            measures.Place(*row[3:])
+            for row in open_rows
+            if row[0] == region_id and _open(row[1], row[2], day)
+        ]
+        open_ids = {p.id for p in day_places}
+        day_holdings = [
+            measures.Holding(*row[2:])
+            for row in holding_rows
+            if region_id in (row[0], row[1])
+            and _holds(row[7], row[8], day)
+            and (row[4] is None or row[4] in open_ids)
+        ]
+        result[(region_id, day)] = Register(
+            region_id, day, day_places, day_holdings, areas[region_id], counts.get(region_id, 0)
+        )
+    return result
+
+
+def _open(closed_on, active, day) -> bool:
+    """`open_on` for one place already read: the same rule, in Python."""
+    if closed_on is not None:
+        return closed_on > day
+    return bool(active)
+
+
+def _holds(granted_on, valid_until, day) -> bool:
+    """`holding_on` for one granted certification already read: the same rule, in Python."""
+    return (
+        granted_on is not None and granted_on <= day and (valid_until is None or valid_until >= day)
+    )
 
 
 @dataclass
@@ -380,9 +442,12 @@ def register_documents(
         .values_list("item_id", "agency_id", "agency__region_id")
     ):
         assigned.setdefault((item_id, region_id), []).append(agency_id)
+    chosen = sorted({row[2] for row in rows})
+    by_region_day = registers_on(
+        [(periods[pk].region_id, periods[pk].reference_on) for pk in chosen]
+    )
     registers = {
-        pk: register_on(periods[pk].region_id, periods[pk].reference_on)
-        for pk in sorted({row[2] for row in rows})
+        pk: by_region_day[(periods[pk].region_id, periods[pk].reference_on)] for pk in chosen
     }
     for pk, item_id, period_id, agency_id in rows:
         register, source = registers[period_id], fed[item_id]

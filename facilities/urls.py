@@ -1,6 +1,6 @@
 from django.urls import path
 
-from facilities.views import coverage, register
+from facilities.views import coverage, register, visits
 
 app_name = "facilities"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     ),
     path("cakupan/", coverage.coverage_page, name="coverage"),
     path("cakupan/export.xlsx", coverage.coverage_export, name="coverage-export"),
+    path("lokus/", visits.visit_plan_page, name="visit-plan"),
 ]

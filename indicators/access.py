@@ -40,8 +40,47 @@ def agency_for_operator(user, code: str | None, agencies: list[Agency] | None = 
     raise Http404(_("OPD tidak ditemukan."))
 
 
+def province_of(user) -> str | None:
+    """The province a province verifier reads (None for everyone else)."""
+    return roles.user_province(user)
+
+
+def user_reads_region(user, region: Region) -> bool:
+    """Whether the user may read a region's dashboard, items and evidence: superusers; the
+    verifiers and Gugus Tugas of the region; the province verifiers of its province.
+
+    The findings helper's `verification/access.can_record_findings(user, region)` builds on it
+    (DP3AKB verifiers of the region, and province verifiers, record findings).
+    """
+    if user.is_superuser:
+        return True
+    if not roles.can_see_dashboard(user):
+        return False
+    province = province_of(user)
+    if province is not None and region.province == province:
+        return True
+    return roles.user_regions(user).filter(pk=region.pk).exists()
+
+
+def province_scope(user, wanted: str | None) -> tuple[str, list[str]]:
+    """The province a visitor's overview shows, and those they may choose from: a province
+    verifier's own (another is a 404), any province with regions for superusers; 403 else."""
+    own = province_of(user)
+    if own is not None:
+        if wanted and wanted != own:
+            raise Http404(_("Provinsi tidak ditemukan."))
+        return own, [own]
+    if not user.is_superuser:
+        raise PermissionDenied(_("Ringkasan provinsi hanya untuk verifikator provinsi dan admin."))
+    provinces = sorted(set(Region.objects.exclude(province="").values_list("province", flat=True)))
+    if not provinces or (wanted and wanted not in provinces):
+        raise Http404(_("Provinsi tidak ditemukan."))
+    return (wanted or provinces[0]), provinces
+
+
 def submissions_visible_to(user) -> QuerySet[Submission]:
-    """Submissions the user may read: own agencies', the region's for verifiers, all for admins."""
+    """Submissions the user may read: own agencies', the region's for verifiers, the
+    province's for province verifiers (read only), all for admins."""
     if user.is_superuser:
         return Submission.objects.all()
     if not user.is_authenticated:
@@ -51,6 +90,8 @@ def submissions_visible_to(user) -> QuerySet[Submission]:
         allowed |= Q(agency__in=operator_agencies(user).values("pk"))
     if roles.is_verifier(user):
         allowed |= Q(agency__region__in=roles.user_regions(user).values("pk"))
+    if province_of(user) is not None:
+        allowed |= Q(agency__region__province=province_of(user))
     return Submission.objects.filter(allowed)
 
 
@@ -138,7 +179,10 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
     """The region and period a dashboard visitor asked for, or 403/404."""
     if not roles.can_see_dashboard(user):
         raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
-    return _region_scope(user, region_slug=region_slug, year=year)
+    # Reading: a province verifier chooses among the regions of their province.
+    return _region_scope(
+        user, region_slug=region_slug, year=year, regions=roles.readable_regions(user)
+    )
 
 
 def review_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
@@ -149,8 +193,8 @@ def review_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
     return _region_scope(user, region_slug=region_slug, year=year)
 
 
-def _region_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
-    regions = list(roles.user_regions(user).order_by("name"))
+def _region_scope(user, *, region_slug: str | None, year: str | None, regions=None) -> Scope:
+    regions = list((roles.user_regions(user) if regions is None else regions).order_by("name"))
     if not regions:
         raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))
     region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
@@ -210,12 +254,17 @@ def certification_for_operator(user, pk: int):
 
 def certificate_for_user(user, pk: int):
     """A certificate whose file the user may download, or 404: the place's agency operators,
-    the region's verifiers (designations of a kelurahan: the region's verifiers), superusers."""
+    the region's verifiers (designations of a kelurahan: the region's verifiers), the
+    province's verifiers, superusers."""
     found = Certification.objects.exclude(file="")
     if not user.is_superuser:
         allowed = Q(facility__in=facilities_visible_to(user).values("pk"))
         if roles.is_verifier(user):
             allowed |= Q(kelurahan__kecamatan__region__in=roles.user_regions(user).values("pk"))
+        province = province_of(user)
+        if province is not None:  # a province verifier reads the certificates as evidence
+            allowed |= Q(facility__region__province=province)
+            allowed |= Q(kelurahan__kecamatan__region__province=province)
         found = found.filter(allowed)
     return get_object_or_404(found, pk=pk)
 

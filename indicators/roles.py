@@ -1,13 +1,16 @@
-"""Who may do what: the three groups, and the region a user acts for."""
+"""Who may do what: the groups, the region a user acts for, the regions a user reads."""
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from indicators.models import Region
+from indicators.models import ProvinceMembership, Region
 
 OPERATOR = "OPD Operator"
 VERIFIER = "Verifikator DP3AKB"
 GUGUS_TUGAS = "Gugus Tugas"
+# The province's administrative verification (VA): reads every region of its province (its
+# `ProvinceMembership`), writes nothing there: no answers, no review, no import.
+PROVINCE_VERIFIER = "Verifikator Provinsi"
 
 # Verifiers work in the admin: they review submissions and evidence, import and export, and
 # record official results. They never edit the framework or users.
@@ -35,6 +38,8 @@ VERIFIER_PERMISSIONS = [
     ("verification", "change_finding"),
     ("verification", "view_forecastsnapshot"),
     ("clusters", "view_framework"),
+    ("clusters", "view_categoryband"),
+    ("clusters", "view_bandcondition"),
     ("clusters", "view_cluster"),
     ("clusters", "view_indicator"),
     ("clusters", "view_item"),
@@ -48,19 +53,40 @@ VERIFIER_PERMISSIONS = [
     ("facilities", "view_certification"),
     ("facilities", "add_certification"),
     ("facilities", "change_certification"),
+    # The ministry's field-visit sites (lokus) and their checklists: planned by DP3AKB.
+    ("facilities", "view_fieldvisitsite"),
+    ("facilities", "add_fieldvisitsite"),
+    ("facilities", "change_fieldvisitsite"),
+    ("facilities", "delete_fieldvisitsite"),
+    ("facilities", "view_fieldvisitcheck"),
+    ("facilities", "add_fieldvisitcheck"),
+    ("facilities", "change_fieldvisitcheck"),
+    ("facilities", "delete_fieldvisitcheck"),
+]
+
+
+# Province verifiers read in the admin what verifiers read and change none of it; they record
+# the province's findings (VA) and close or reopen them (`verification.access`).
+PROVINCE_VERIFIER_PERMISSIONS = [
+    *((app, code) for app, code in VERIFIER_PERMISSIONS if code.startswith("view_")),
+    ("verification", "add_finding"),
+    ("verification", "change_finding"),
 ]
 
 
 def roles_ensure_groups() -> dict[str, Group]:
-    """Create the three groups with their permissions (idempotent)."""
+    """Create the four groups with their permissions (idempotent)."""
     groups = {name: Group.objects.get_or_create(name=name)[0] for name in (OPERATOR, GUGUS_TUGAS)}
-    verifier, _ = Group.objects.get_or_create(name=VERIFIER)
-    wanted = Q()
-    for app, code in VERIFIER_PERMISSIONS:
-        wanted |= Q(content_type__app_label=app, codename=code)
-    perms = Permission.objects.filter(wanted)
-    verifier.permissions.set(perms)
-    groups[VERIFIER] = verifier
+    for name, permissions in (
+        (VERIFIER, VERIFIER_PERMISSIONS),
+        (PROVINCE_VERIFIER, PROVINCE_VERIFIER_PERMISSIONS),
+    ):
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = Q()
+        for app, code in permissions:
+            wanted |= Q(content_type__app_label=app, codename=code)
+        group.permissions.set(Permission.objects.filter(wanted))
+        groups[name] = group
     return groups
 
 
@@ -81,8 +107,22 @@ def is_verifier(user) -> bool:
     return user.is_superuser or VERIFIER in group_names(user)
 
 
+def is_province_verifier(user) -> bool:
+    return PROVINCE_VERIFIER in group_names(user)
+
+
 def can_see_dashboard(user) -> bool:
-    return user.is_superuser or bool(group_names(user) & {VERIFIER, GUGUS_TUGAS})
+    return user.is_superuser or bool(group_names(user) & {VERIFIER, GUGUS_TUGAS, PROVINCE_VERIFIER})
+
+
+def user_province(user) -> str | None:
+    """The province a province verifier reads, fetched once per user object (None otherwise)."""
+    if not is_province_verifier(user):
+        return None
+    if not hasattr(user, "_kla_province"):
+        membership = ProvinceMembership.objects.filter(user=user).values_list("province", flat=True)
+        user._kla_province = (membership.first() or "").strip() or None
+    return user._kla_province
 
 
 def user_regions(user):
@@ -92,3 +132,15 @@ def user_regions(user):
     if not user.is_authenticated:
         return Region.objects.none()
     return Region.objects.filter(agencies__members=user).distinct()
+
+
+def readable_regions(user):
+    """The regions a user reads: those they act for, and a province verifier's province.
+
+    Only reads go through this (dashboards, items, evidence, the admin's lists); every write
+    keeps to `user_regions`, so a province verifier, who belongs to no agency, writes nowhere.
+    """
+    province = user_province(user)
+    if user.is_superuser or province is None:
+        return user_regions(user)
+    return Region.objects.filter(Q(agencies__members=user) | Q(province=province)).distinct()

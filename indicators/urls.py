@@ -1,6 +1,6 @@
 from django.urls import path
 
-from indicators.views import dashboard, evidence, home, workspace
+from indicators.views import dashboard, evidence, home, province, workspace
 
 app_name = "indicators"
 
@@ -13,4 +13,5 @@ urlpatterns = [
     path("evidence/<int:pk>/document/", evidence.evidence_describe, name="evidence-describe"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/export.xlsx", dashboard.dashboard_export, name="dashboard-export"),
+    path("provinsi/", province.province_page, name="province"),
 ]

@@ -15,16 +15,25 @@ from verification.models import Finding
 
 def can_record_findings(user, region) -> bool:
     """May the user record, close and reopen findings of this region? DP3AKB's verifiers of the
-    region (staff of its lead agency, scoped by `roles.user_regions`) and superusers."""
+    region (staff of its lead agency, scoped by `roles.user_regions`), the province verifiers
+    of its province (their administrative verification, VA) and superusers."""
     if user.is_superuser:
         return True
-    if not user.is_authenticated or not roles.is_verifier(user):
+    if not user.is_authenticated:
+        return False
+    province = access.province_of(user)
+    if province is not None and region.province == province:
+        return True
+    if not roles.is_verifier(user):
         return False
     return roles.user_regions(user).filter(pk=region.pk).exists()
 
 
 def recording_regions(user):
     """The regions whose findings the user may record (for forms and the admin's choices)."""
+    province = access.province_of(user)
+    if province is not None:
+        return roles.readable_regions(user)
     if not roles.is_verifier(user):
         return roles.user_regions(user).none()
     return roles.user_regions(user)
@@ -41,7 +50,7 @@ def findings_visible_to(user) -> QuerySet[Finding]:
     if roles.is_operator(user):
         allowed |= Q(agencies__in=access.operator_agencies(user).values("pk"))
     if roles.can_see_dashboard(user):
-        allowed |= Q(period__region__in=roles.user_regions(user).values("pk"))
+        allowed |= Q(period__region__in=roles.readable_regions(user).values("pk"))
     # A finding of several agencies matches once per agency: only ids, then the rows.
     return Finding.objects.filter(pk__in=Finding.objects.filter(allowed).values("pk"))
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from indicators.admin.scoping import RegionScopedAdmin, region_filter, scoped_regions
+from indicators.admin.scoping import RegionScopedAdmin, region_filter
 from indicators.models import Agency
-from verification.access import can_record_findings
+from verification.access import can_record_findings, recording_regions
 from verification.models import Finding, ForecastSnapshot, Stage
 from verification.selectors.findings import OVERDUE, responses_of
 from verification.services import findings as finding_services
@@ -142,9 +142,13 @@ class FindingAdmin(RegionScopedAdmin):
     def agency_codes(self, obj):
         return ", ".join(sorted(a.code for a in obj.agencies.all()))
 
+    def writable_regions(self, request):
+        # A province verifier records the findings of its whole province (VA).
+        return recording_regions(request.user)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "agencies" and not request.user.is_superuser:
-            kwargs["queryset"] = Agency.objects.filter(region__in=scoped_regions(request))
+            kwargs["queryset"] = Agency.objects.filter(region__in=self.writable_regions(request))
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):

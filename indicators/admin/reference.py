@@ -15,9 +15,11 @@ from indicators.models import (
     Kecamatan,
     OfficialResult,
     Period,
+    ProvinceMembership,
     Region,
     ReviewEvent,
 )
+from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
 
 def evidence_download_url(evidence):
@@ -165,3 +167,12 @@ class OfficialResultAdmin(RegionScopedAdmin):
         "category",
     ]
     list_select_related = ["period__region"]
+
+
+@admin.register(ProvinceMembership)
+class ProvinceMembershipAdmin(ReadOnlyHistoryAdmin):
+    """Superusers bind a province verifier to a province (add the user to the group too)."""
+
+    list_display = ["user", "province"]
+    search_fields = ["user__username", "province"]
+    list_select_related = ["user"]

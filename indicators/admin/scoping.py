@@ -1,7 +1,9 @@
 """Region scoping shared by every admin: the base admin and the list filters.
 
 Every admin here is scoped to the regions the user acts for (`roles.user_regions`): a verifier
-of one city never sees, filters on or acts on another city's data.
+of one city never sees, filters on or acts on another city's data. Lists and read-only pages
+also show a province verifier their province (`roles.readable_regions`); their group holds only
+view permissions, and a row outside the regions a user acts for is never theirs to change.
 """
 
 import re
@@ -22,7 +24,13 @@ from kla_portal.history_admin import ReadOnlyHistoryAdmin
 
 
 def scoped_regions(request):
+    """The regions the user acts for: what forms offer and imports write to."""
     return roles.user_regions(request.user)
+
+
+def readable_regions(request):
+    """The regions the user reads: lists, filters and read-only pages."""
+    return roles.readable_regions(request.user)
 
 
 class RegionScopedAdmin(ReadOnlyHistoryAdmin):
@@ -36,15 +44,33 @@ class RegionScopedAdmin(ReadOnlyHistoryAdmin):
             return queryset
         return self.scope(request, queryset)
 
-    def scope(self, request, queryset):
-        """Only the rows of the user's regions."""
-        return queryset.filter(**{f"{self.region_path}__in": scoped_regions(request)})
+    def scope(self, request, queryset, regions=None):
+        """Only the rows of the regions the user reads (or of `regions`)."""
+        regions = readable_regions(request) if regions is None else regions
+        return queryset.filter(**{f"{self.region_path}__in": regions})
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._acts_on(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._acts_on(request, obj)
+
+    def _acts_on(self, request, obj) -> bool:
+        """A row the user only reads (a province verifier's province) is never changed."""
+        if obj is None or request.user.is_superuser or not roles.user_province(request.user):
+            return True
+        mine = self.model.objects.filter(pk=obj.pk)
+        return self.scope(request, mine, self.writable_regions(request)).exists()
+
+    def writable_regions(self, request):
+        """The regions whose rows the user may write here: those they act for."""
+        return scoped_regions(request)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         related = {Region: "pk", Agency: "region", Period: "region"}.get(db_field.related_model)
         if related and not request.user.is_superuser:
             kwargs["queryset"] = db_field.related_model.objects.filter(
-                **{f"{related}__in": scoped_regions(request)}
+                **{f"{related}__in": self.writable_regions(request)}
             )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
@@ -98,7 +124,7 @@ def region_filter(region_path):
         pattern = r"[-a-zA-Z0-9_]{1,60}"
 
         def lookups(self, request, model_admin):
-            return list(scoped_regions(request).order_by("name").values_list("slug", "name"))
+            return list(readable_regions(request).order_by("name").values_list("slug", "name"))
 
         def queryset(self, request, queryset):
             if self.value():
@@ -117,7 +143,7 @@ def agency_filter(agency_path):
         pattern = CODE
 
         def lookups(self, request, model_admin):
-            agencies = Agency.objects.filter(region__in=scoped_regions(request))
+            agencies = Agency.objects.filter(region__in=readable_regions(request))
             if request.GET.get("region"):
                 agencies = agencies.filter(region__slug=request.GET["region"])
             elif request.user.is_superuser:
@@ -139,7 +165,7 @@ class YearFilter(CheckedListFilter):
 
     def lookups(self, request, model_admin):
         years = (
-            Period.objects.filter(region__in=scoped_regions(request))
+            Period.objects.filter(region__in=readable_regions(request))
             .values_list("year", flat=True)
             .distinct()
             .order_by("-year")

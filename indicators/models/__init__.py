@@ -2,7 +2,14 @@
 
 from indicators.models.packs import VerificationPack
 from indicators.models.periods import ImportConfirmation, OfficialResult, Period, ReminderLog
-from indicators.models.regions import Agency, Assignment, Kecamatan, Kelurahan, Region
+from indicators.models.regions import (
+    Agency,
+    Assignment,
+    Kecamatan,
+    Kelurahan,
+    ProvinceMembership,
+    Region,
+)
 from indicators.models.submissions import (
     REVIEW_QUEUE_STATUSES,
     Evidence,
@@ -23,6 +30,7 @@ __all__ = [
     "Kelurahan",
     "OfficialResult",
     "Period",
+    "ProvinceMembership",
     "Region",
     "ReminderLog",
     "ReviewEvent",

@@ -106,3 +106,29 @@ class Assignment(models.Model):
 
     def __str__(self):
         return f"{self.agency} → {self.item.code}"
+
+
+class ProvinceMembership(models.Model):
+    """A province verifier's province: they read every region whose `province` is this one
+    (administrative verification, VA), and write nothing of theirs."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="province_membership",
+        verbose_name=_("pengguna"),
+    )
+    province = models.CharField(
+        _("provinsi"),
+        max_length=120,
+        help_text=_("Sama persis dengan isian provinsi kabupaten/kota, mis. Kalimantan Timur."),
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["province", "user"]
+        verbose_name = _("verifikator provinsi")
+        verbose_name_plural = _("verifikator provinsi")
+
+    def __str__(self):
+        return f"{self.user} · {self.province}"

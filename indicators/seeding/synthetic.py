@@ -32,6 +32,7 @@ from indicators.models import (
     Kelurahan,
     OfficialResult,
     Period,
+    ProvinceMembership,
     Region,
     ReviewEvent,
     Submission,
@@ -80,6 +81,16 @@ def verifier_username(region: str) -> str:
 
 def gugus_tugas_username(region: str) -> str:
     return f"{region}.gugustugas"
+
+
+def province_name(number: int) -> str:
+    """The synthetic province of region number `number` (regions take the 38 in turn)."""
+    return f"Provinsi Sintetis {(number - 1) % PROVINCES + 1:02d}"
+
+
+def province_verifier_username(number: int) -> str:
+    """The province verifier of region number `number`'s province (`p01.verifikator`)."""
+    return f"p{(number - 1) % PROVINCES + 1:02d}.verifikator"
 
 
 def synthetic_generate(
@@ -166,6 +177,7 @@ class _Rows:
         "evidence",
         "events",
         "results",
+        "provinces",
     )
 
     def __init__(self):
@@ -190,6 +202,7 @@ class _Rows:
             "evidence": Evidence,
             "events": ReviewEvent,
             "results": OfficialResult,
+            "provinces": ProvinceMembership,
         }
         for name in self.NAMES:
             models[name].objects.bulk_create(getattr(self, name), batch_size=BATCH)
@@ -243,9 +256,11 @@ def _plan_region(ctx: _Context, rows: _Rows, number: int) -> None:
     region = Region(
         slug=slug,
         name=f"{kind} Sintetis {number:04d}",
-        province=f"Provinsi Sintetis {(number - 1) % PROVINCES + 1:02d}",
+        province=province_name(number),
     )
     rows.regions.append(region)
+    if number <= PROVINCES:  # the first region of a province brings its province verifier
+        _province_verifier(ctx, rows, number)
     agencies = _plan_places(ctx, rng, rows, region)
     _plan_register(ctx, random.Random(f"{ctx.seed}:{number}:register"), rows, region, agencies)
     joined = datetime.datetime(ctx.years[0], 1, 1, tzinfo=datetime.UTC)
@@ -410,6 +425,22 @@ def _user(ctx, rows, username, group, agency, joined, staff=False):
     rows.user_groups.append(get_user_model().groups.through(user=user, group=ctx.groups[group]))
     rows.members.append(Agency.members.through(agency=agency, user=user))
     return user
+
+
+def _province_verifier(ctx, rows, number):
+    """A province verifier bound to the province: in its group, member of no agency."""
+    user = get_user_model()(
+        username=province_verifier_username(number),
+        email=f"{province_verifier_username(number)}@example.invalid",
+        password=ctx.password,
+        is_staff=True,
+        date_joined=datetime.datetime(ctx.years[0], 1, 1, tzinfo=datetime.UTC),
+    )
+    rows.users.append(user)
+    rows.user_groups.append(
+        get_user_model().groups.through(user=user, group=ctx.groups[roles.PROVINCE_VERIFIER])
+    )
+    rows.provinces.append(ProvinceMembership(user=user, province=province_name(number)))
 
 
 def _status(rng: random.Random, locked: bool) -> str | None:

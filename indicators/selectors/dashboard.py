@@ -41,6 +41,8 @@ class Headline:
     next_category: str | None
     points_to_next: Decimal | None
     max_total: Decimal
+    next_blocked: bool = False  # the next band's total is reached, one of its conditions not
+    conditions: list[scoring.ConditionResult] = field(default_factory=list)
 
 
 @dataclass
@@ -186,6 +188,11 @@ class Dashboard:
     def steps(self) -> list[PlanRow]:
         return [row for row in self.plan_rows if row.in_steps]
 
+    @property
+    def plan_conditions(self) -> list[scoring.ConditionResult]:
+        """The conditions of the band the plan aims at (what it needs beyond points)."""
+        return [c for c in self.verified.conditions if c.band == self.plan.target]
+
 
 # ---- building the page -----------------------------------------------------------------------
 
@@ -248,6 +255,8 @@ def _headline(basis: str, score: scoring.Score) -> Headline:
         category.next_name,
         category.points_to_next,
         score.max_total,
+        category.next_blocked,
+        score.conditions,
     )
 
 

@@ -281,8 +281,17 @@ def ready_ids(periods: Iterable[Period], statuses) -> set[int]:
 
 def requirements_stamp(period: Period) -> str:
     """Changes whenever the edition's requirements change: part of the ready forecast's key."""
-    found = EvidenceRequirement.objects.filter(
-        item__indicator__cluster__framework_id=period.framework_id
-    ).aggregate(n=Count("pk"), last=Max("updated_at"))
-    last = found["last"].timestamp() if found["last"] else 0
-    return f"{period.reference_on:%Y%m%d}-{found['n']}-{last}"
+    return requirements_stamps([period])[period.pk]
+
+
+def requirements_stamps(periods: Iterable[Period]) -> dict[int, str]:
+    """`requirements_stamp` of many periods: one query per edition among them."""
+    periods = list(periods)
+    editions = {}
+    for framework_id in {p.framework_id for p in periods}:
+        found = EvidenceRequirement.objects.filter(
+            item__indicator__cluster__framework_id=framework_id
+        ).aggregate(n=Count("pk"), last=Max("updated_at"))
+        last = found["last"].timestamp() if found["last"] else 0
+        editions[framework_id] = f"{found['n']}-{last}"
+    return {p.pk: f"{p.reference_on:%Y%m%d}-{editions[p.framework_id]}" for p in periods}

@@ -20,6 +20,7 @@ def home(request):
         context = {
             "is_verifier": roles.is_verifier(user),
             "can_see_dashboard": roles.can_see_dashboard(user),
+            "province": access.province_of(user),
         }
         return render(request, "indicators/landing.html", context)
     agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)

@@ -8,7 +8,12 @@ from api.models import ApiToken
 from api.services import token_create
 from indicators.models import Assignment, Period, Submission
 from tests.api.conftest import api_client
-from tests.security.api_permission_matrix import API_MATRIX, NOT_ALLOWED_MATRIX, VISITORS
+from tests.security.api_permission_matrix import (
+    API_MATRIX,
+    NAMED,
+    NOT_ALLOWED_MATRIX,
+    VISITORS,
+)
 from tests.security.test_permission_matrix import USERNAMES
 from tests.security.urlwalk import outcome
 
@@ -25,6 +30,8 @@ def visitors(demo_with_values, other_region):
     clients = {"anonymous": api_client()}
     users = get_user_model().objects
     for role, username in USERNAMES.items():
+        if role not in NAMED:  # the province verifiers have no API row yet
+            continue
         for scope in ApiToken.Scope.values:
             raw = token_create(user=users.get(username=username), name=role, scope=scope, days=9)[1]
             clients[f"{role}:{scope}"] = api_client(raw)

@@ -327,3 +327,99 @@ def test_the_findings_pages_cost_the_same_queries_with_few_or_many_findings(
     assert small == big
     for name, count in big.items():
         assert count <= FINDINGS_BUDGETS[name], (name, count, big)
+
+
+# The province overview (issue 16): every region's current period scored on three bases in
+# bulk. Warm (7): the session and user, the user's groups and province, the regions, their
+# periods and the ready basis's requirement stamp (one per edition); the scores come from the
+# cache. Cold (+27): per basis one answers query for all periods and the edition's spec (4);
+# the ready basis's readiness (rows, requirements, files) and the register behind it for every
+# region at once (feed rules, periods, agencies, assignments, `registers_on`'s four). The
+# field-visit plan: the dashboard's scope and the sites with their checklists (two queries
+# whatever their number).
+PROVINCE_BUDGETS = {"province overview": 7, "province overview (cold)": 34, "visit plan": 9}
+
+
+def _province_verifier(province):
+    from django.contrib.auth import get_user_model
+
+    from indicators import roles
+    from indicators.models import ProvinceMembership
+
+    user = get_user_model().objects.create_user("verifikator.provinsi", is_staff=True)
+    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
+    ProvinceMembership.objects.create(user=user, province=province)
+    return user
+
+
+def test_the_province_overview_costs_the_same_queries_for_two_regions_or_six(generate, client):
+    from django.core.cache import cache
+
+    from indicators.models import Region
+
+    # 12 agencies: enough that some answers are ready (an empty ready set skips a query).
+    generate(regions=2, agencies=12, periods=2)
+    Region.objects.update(province="Provinsi Uji")
+    client.force_login(_province_verifier("Provinsi Uji"))
+
+    def counts():
+        cache.clear()
+        client.force_login(_user("verifikator.provinsi"))
+        with CaptureQueriesContext(connection) as cold:
+            page = client.get("/provinsi/")
+        assert page.status_code == 200
+        warm = _queries(lambda: client.get("/provinsi/"))
+        return len(cold), warm, len(page.context["rows"])
+
+    small_cold, small_warm, small_rows = counts()
+    generate(regions=6, agencies=20, periods=2)
+    Region.objects.update(province="Provinsi Uji")
+    big_cold, big_warm, big_rows = counts()
+    assert (small_rows, big_rows) == (2, 6)
+    assert small_cold == big_cold <= PROVINCE_BUDGETS["province overview (cold)"]
+    assert small_warm == big_warm <= PROVINCE_BUDGETS["province overview"]
+
+
+def _user(username):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
+
+
+def test_the_visit_plan_costs_the_same_queries_for_two_sites_or_twenty(generate, client):
+    import datetime
+
+    from django.utils import timezone
+
+    from facilities.models import FieldVisitCheck
+    from facilities.visits import site_save
+    from indicators.seeding.synthetic import verifier_username
+
+    generate(regions=1, agencies=5, periods=1)
+    period = current_period(region_by_slug("r0001"))
+    verifier = _user(verifier_username("r0001"))
+    start = timezone.make_aware(datetime.datetime(YEAR, 8, 10, 8))
+
+    def add(n):
+        site = site_save(
+            period=period,
+            values={
+                "name": f"Lokus {n}",
+                "contact_name": f"Petugas {n}",
+                "contact_phone": f"0811{n:06}",
+                "starts_at": start + datetime.timedelta(hours=n),
+                "ends_at": start + datetime.timedelta(hours=n, minutes=50),
+            },
+            actor=verifier,
+        )
+        FieldVisitCheck.objects.bulk_create(
+            FieldVisitCheck(site=site, label=f"Siap {k}", order=k) for k in range(3)
+        )
+
+    for n in range(2):
+        add(n)
+    path = f"/fasilitas/lokus/?period={period.year}"
+    small = _page_queries(client, verifier, path)
+    for n in range(2, 20):
+        add(n)
+    assert _page_queries(client, verifier, path) == small <= PROVINCE_BUDGETS["visit plan"]

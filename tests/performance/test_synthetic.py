@@ -160,7 +160,7 @@ def test_agencies_cover_the_demo_codes_plus_generated_ones(generate):
 def test_users_are_in_their_groups_and_agencies_with_one_password_hash(generate):
     generate(regions=1, agencies=5, password="bench-password")
     users = get_user_model().objects
-    assert users.count() == 7
+    assert users.count() == 8  # 5 operators, the verifier, Gugus Tugas, the province verifier
     assert len(set(users.values_list("password", flat=True))) == 1
     operator = users.get(username=operator_username("r0001", "BAPPEDA"))
     assert operator.check_password("bench-password")
@@ -169,6 +169,22 @@ def test_users_are_in_their_groups_and_agencies_with_one_password_hash(generate)
     verifier = users.get(username=verifier_username("r0001"))
     assert verifier.is_staff and roles.is_verifier(verifier)
     assert list(roles.user_regions(verifier).values_list("slug", flat=True)) == ["r0001"]
+    province = users.get(username="p01.verifikator")
+    assert province.is_staff and roles.is_province_verifier(province)
+    assert not roles.user_regions(province).exists()
+    assert list(roles.readable_regions(province).values_list("slug", flat=True)) == ["r0001"]
+
+
+def test_a_province_verifier_reads_every_region_of_its_synthetic_province(generate):
+    generate(regions=40, agencies=3)
+    province = get_user_model().objects.get(username="p02.verifikator")
+    assert roles.user_province(province) == "Provinsi Sintetis 02"
+    # regions take the 38 provinces in turn: r0002 and r0040 share the second
+    assert sorted(roles.readable_regions(province).values_list("slug", flat=True)) == [
+        "r0002",
+        "r0040",
+    ]
+    assert get_user_model().objects.filter(username__startswith="p").count() == 38
 
 
 def test_without_a_password_nobody_can_log_in(generate):

@@ -11,8 +11,11 @@ from tests.security.permission_matrix import ROLES
 from tests.security.urlwalk import BAD, FORBIDDEN, NOT_ALLOWED, NOT_FOUND, OK, UNAUTHORIZED
 
 SCOPES = ("read", "write")
-VISITORS = ("anonymous", *(f"{role}:{scope}" for role in ROLES[1:] for scope in SCOPES))
-NAMED = ROLES[1:]  # operator_a, operator_b, verifier, verifier_other, gugus_tugas, superuser
+# operator_a, operator_b, verifier, verifier_other, gugus_tugas, superuser. The province
+# verifiers (issue 16) read in the portal and the admin only: the API scopes by the regions a
+# user acts for (`roles.user_regions`), where they have none; not visited here yet.
+NAMED = ROLES[1:7]
+VISITORS = ("anonymous", *(f"{role}:{scope}" for role in NAMED for scope in SCOPES))
 
 
 def each(operator_a, operator_b, verifier, verifier_other, gugus_tugas, superuser, *, read=None):

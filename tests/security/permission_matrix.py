@@ -2,7 +2,9 @@
 
 Keys are URL patterns exactly as the resolver prints them; `test_permission_matrix.py` walks
 the resolver and fails on any pattern missing here. Path parameters are filled with objects of
-agency A (Dinkes) in Kota Balikpapan; "verifier_other" is the DP3AKB verifier of Kota Samarinda.
+agency A (Dinkes) in Kota Balikpapan; "verifier_other" is the DP3AKB verifier of Kota Samarinda;
+"province" is the province verifier of Kalimantan Timur (Balikpapan's province: reads it, writes
+nothing), "province_other" the province verifier of Jawa Timur (Kota Kediri), who must not.
 Outcomes: 200, "login" (redirect to a login page), "redirect" (anywhere else), 400, 403, 404,
 405. Django's admin sends a signed-in visitor who is not staff to the admin login, and answers
 a staff member who asks for an object outside their scope with a redirect to the index
@@ -28,12 +30,26 @@ ROLES = (
     "verifier_other",
     "gugus_tugas",
     "superuser",
+    "province",
+    "province_other",
 )
 
 
-def row(anonymous, operator_a, operator_b, verifier, verifier_other, gugus_tugas, superuser):
+def row(anonymous, operator_a, operator_b, verifier, verifier_other, gugus_tugas, superuser,
+        *, province=None, province_other=None):  # fmt: skip
+    """One route's outcomes. The province verifiers are staff who read what a verifier reads:
+    unless stated, the Kalimantan Timur one answers as the region's verifier and the Jawa Timur
+    one as the other region's verifier; every route where they differ says so."""
+    province = verifier if province is None else province
+    province_other = verifier_other if province_other is None else province_other
     return dict(zip(ROLES, (anonymous, operator_a, operator_b, verifier, verifier_other,
-                            gugus_tugas, superuser), strict=True))  # fmt: skip
+                            gugus_tugas, superuser, province, province_other),
+                    strict=True))  # fmt: skip
+
+
+def like(base: dict, **changes) -> dict:
+    """A row as `base`, with some visitors' outcomes changed."""
+    return {**base, **changes}
 
 
 PUBLIC = row(OK, OK, OK, OK, OK, OK, OK)
@@ -49,6 +65,10 @@ STAFF_NOT_ALLOWED = row(LOGIN, LOGIN, LOGIN, NOT_ALLOWED, NOT_ALLOWED, LOGIN, NO
 REGION_CHANGE = row(LOGIN, LOGIN, LOGIN, OK, REDIRECT, LOGIN, OK)
 REGION_HISTORY = row(LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK)
 DASHBOARD = row(LOGIN, FORBIDDEN, FORBIDDEN, OK, NOT_FOUND, OK, OK)
+# What only a verifier does (review, import, build packs, add records): the province
+# verifiers' group holds view permissions only, so the admin refuses them (403).
+VERIFIER_WORK = row(LOGIN, LOGIN, LOGIN, OK, OK, LOGIN, OK, province=FORBIDDEN,
+                    province_other=FORBIDDEN)  # fmt: skip
 # The register's portal pages: any operator for their own agency, a 404 for everyone else.
 OPERATORS = row(LOGIN, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
 OWN_AGENCY = row(LOGIN, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND)
@@ -120,8 +140,9 @@ MATRIX = {
         REDIRECT, REDIRECT, REDIRECT, NOT_ALLOWED, NOT_ALLOWED, REDIRECT, NOT_ALLOWED
     ),  # fmt: skip
     # the verifier's workbench: the queue of one's own region, the review page of its rows
-    "admin/review/": STAFF,
-    "admin/review/<int:pk>/": REGION_HISTORY,
+    # province verifiers never review: the queue sends them to the admin index, the page 403
+    "admin/review/": like(STAFF, province=REDIRECT, province_other=REDIRECT),
+    "admin/review/<int:pk>/": like(REGION_HISTORY, province=FORBIDDEN, province_other=FORBIDDEN),
     "admin/password_change/": STAFF,
     "admin/password_change/done/": STAFF,
     "admin/autocomplete/": NOBODY,  # without a valid field to complete
@@ -164,12 +185,14 @@ MATRIX = {
     **admin_model("admin/clusters/indicator/"),
     **admin_model("admin/clusters/item/"),
     **admin_model("admin/clusters/evidencerequirement/"),
+    # a category and its conditions beyond points (inline): read by verifiers, as the edition
+    **admin_model("admin/clusters/categoryband/"),
     # the year's data, scoped to the verifier's regions
-    "admin/indicators/submission/import/": STAFF,
-    "admin/indicators/submission/import/template.xlsx": STAFF,
-    "admin/indicators/submission/recap/": STAFF,
+    "admin/indicators/submission/import/": VERIFIER_WORK,
+    "admin/indicators/submission/import/template.xlsx": VERIFIER_WORK,
+    "admin/indicators/submission/recap/": VERIFIER_WORK,
     "admin/indicators/submission/<int:pk>/review/": STAFF_NOT_ALLOWED,  # POST only
-    "admin/indicators/submission/export/": STAFF,
+    "admin/indicators/submission/export/": VERIFIER_WORK,
     **region_model("submission", add=NOBODY),
     **region_model("evidence", add=NOBODY),
     **region_model("reviewevent", add=NOBODY),
@@ -177,36 +200,74 @@ MATRIX = {
     **region_model("agency"),
     **region_model("period"),
     **region_model("assignment"),
-    **region_model("officialresult", add=STAFF),
+    **region_model("officialresult", add=VERIFIER_WORK),
+    # who is a province verifier of which province: superusers only
+    **admin_model(
+        "admin/indicators/provincemembership/",
+        changelist=SUPERUSER,
+        change=SUPERUSER,
+        history=SUPERUSER,
+    ),  # fmt: skip
     # the register of places: verifiers manage their region's, the reference only superusers
-    "admin/facilities/facility/import/": STAFF,
-    "admin/facilities/facility/export/": STAFF,
+    "admin/facilities/facility/import/": VERIFIER_WORK,
+    "admin/facilities/facility/export/": VERIFIER_WORK,
     **admin_model("admin/facilities/facilitytype/"),
     **admin_model("admin/facilities/standard/"),
     **admin_model(
-        "admin/facilities/facility/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+        "admin/facilities/facility/",
+        add=VERIFIER_WORK,
+        change=REGION_CHANGE,
+        history=REGION_HISTORY,
     ),
     **admin_model(
-        "admin/facilities/certification/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+        "admin/facilities/certification/",
+        add=VERIFIER_WORK,
+        change=REGION_CHANGE,
+        history=REGION_HISTORY,
     ),
+    # the field-visit sites (lokus, issue 16): the region's verifiers plan them; province
+    # verifiers read them (their group has only view permissions)
+    **admin_model(
+        "admin/facilities/fieldvisitsite/",
+        add=VERIFIER_WORK,
+        change=REGION_CHANGE,
+        history=REGION_HISTORY,
+        delete=row(
+            LOGIN,
+            LOGIN,
+            LOGIN,
+            OK,
+            REDIRECT,
+            LOGIN,
+            OK,
+            province=FORBIDDEN,
+            province_other=FORBIDDEN,
+        ),
+    ),  # fmt: skip
     # verification packs (issue 15): the region's verifiers build and download them; nobody
     # adds, edits or deletes one by hand (expiry deletes them)
-    "admin/indicators/verificationpack/build/": STAFF,
+    # province verifiers read the files themselves, not the packs (verifiers' work)
+    "admin/indicators/verificationpack/build/": VERIFIER_WORK,
     "admin/indicators/verificationpack/<int:pk>/download/": row(
-        LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK
+        LOGIN, LOGIN, LOGIN, OK, NOT_FOUND, LOGIN, OK, province=NOT_FOUND
     ),  # fmt: skip
     **admin_model(
         "admin/indicators/verificationpack/",
+        changelist=like(STAFF, province=FORBIDDEN, province_other=FORBIDDEN),
         add=NOBODY,
-        change=REGION_CHANGE,
-        history=REGION_CHANGE,
+        change=like(REGION_CHANGE, province=FORBIDDEN, province_other=FORBIDDEN),
+        history=like(REGION_CHANGE, province=REDIRECT),
         delete=NOBODY,
         audited=False,
     ),  # fmt: skip
     # the ministry's stages and the verifiers' findings (issue 16): the region's verifiers record
-    # them; the frozen forecast is read only; closing and reopening are POST only
+    # them, the province verifiers record findings (not stages) of their province; the frozen
+    # forecast is read only; closing and reopening are POST only
     **admin_model(
-        "admin/verification/stage/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
+        "admin/verification/stage/",
+        add=like(STAFF, province=FORBIDDEN, province_other=FORBIDDEN),
+        change=REGION_CHANGE,
+        history=REGION_HISTORY,
     ),
     **admin_model(
         "admin/verification/finding/", add=STAFF, change=REGION_CHANGE, history=REGION_HISTORY
@@ -271,6 +332,20 @@ MATRIX = {
     # the register of facilities: the coverage page and its export, scoped like the dashboard
     "fasilitas/cakupan/": DASHBOARD,
     "fasilitas/cakupan/export.xlsx": DASHBOARD,
+    # the printable plan of the field-visit sites, scoped like the dashboard
+    "fasilitas/lokus/": DASHBOARD,
+    # the province overview (?province=Kalimantan Timur): its province verifier and superusers
+    "provinsi/": row(
+        LOGIN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        FORBIDDEN,
+        OK,
+        province=OK,
+        province_other=NOT_FOUND,
+    ),  # fmt: skip
     # the API (issue 20): a session opens only the schema, its page and one's own tokens; the
     # API itself answers 401 without a token (tests/api/test_permission_matrix.py has tokens)
     "api/schema/": row(UNAUTHORIZED, *[OK] * 6),
@@ -289,7 +364,17 @@ MATRIX = {
 POST_MATRIX = {
     # a bulk post without ticked rows changes nothing and returns to the queue
     "admin/review/": row(LOGIN, LOGIN, LOGIN, REDIRECT, REDIRECT, LOGIN, REDIRECT),
-    "admin/review/<int:pk>/": row(LOGIN, LOGIN, LOGIN, BAD, NOT_FOUND, LOGIN, BAD),
+    "admin/review/<int:pk>/": row(
+        LOGIN,
+        LOGIN,
+        LOGIN,
+        BAD,
+        NOT_FOUND,
+        LOGIN,
+        BAD,
+        province=FORBIDDEN,
+        province_other=FORBIDDEN,
+    ),  # fmt: skip
     "evidence/<int:pk>/remove/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "evidence/<int:pk>/document/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "items/<str:code>/": row(LOGIN, BAD, *[NOT_FOUND] * 5),
@@ -297,7 +382,7 @@ POST_MATRIX = {
     # operator A's own token: A revokes it, nobody else finds it
     "api/tokens/<id:pk>/revoke/": row(LOGIN, REDIRECT, *[NOT_FOUND] * 5),
     "admin/indicators/submission/<int:pk>/review/": row(
-        LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT
+        LOGIN, LOGIN, LOGIN, REDIRECT, FORBIDDEN, LOGIN, REDIRECT, province=FORBIDDEN
     ),
     # The register: an incomplete form changes nothing (400), a close without a day is refused
     # with a message (redirect); for anyone but the agency's operators, a 404.
@@ -318,7 +403,7 @@ POST_MATRIX = {
         LOGIN, LOGIN, LOGIN, REDIRECT, NOT_FOUND, LOGIN, REDIRECT
     ),
     # An invalid form (no period): shown again, nothing started.
-    "admin/indicators/verificationpack/build/": row(LOGIN, LOGIN, LOGIN, OK, OK, LOGIN, OK),
+    "admin/indicators/verificationpack/build/": VERIFIER_WORK,
 }
 
 # Holes the matrix has found and that are still open: (method, route, role) -> reason. Empty

@@ -19,9 +19,11 @@ from django_tasks.backends.database.models import DBTaskResult
 
 from api.models import OpenDataRelease
 from api.services import token_create
-from clusters.models import Cluster, EvidenceRequirement, Framework, Indicator, Item
+from clusters.models import CategoryBand, Cluster, EvidenceRequirement, Framework, Indicator, Item
 from facilities.models import Certification, Facility, FacilityType, Standard
 from facilities.services import certification_save, facility_save, reference_load
+from facilities.visits import site_save
+from indicators import roles
 from indicators.models import (
     Agency,
     Assignment,
@@ -29,6 +31,7 @@ from indicators.models import (
     Kelurahan,
     OfficialResult,
     Period,
+    ProvinceMembership,
     Region,
     Submission,
     VerificationPack,
@@ -58,6 +61,8 @@ USERNAMES = {
     "verifier_other": "verifikator.samarinda",
     "gugus_tugas": "gugustugas",
     "superuser": "admin",
+    "province": "verifikator.kaltim",
+    "province_other": "verifikator.jatim",
 }
 
 
@@ -72,6 +77,15 @@ def clients(demo_with_values, other_region):
         closes_on=demo_with_values.period.closes_on,
     )
     users = get_user_model().objects
+    group = roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER]
+    Region.objects.create(slug="kediri", name="Kota Kediri", province="Jawa Timur")
+    for username, province in (
+        ("verifikator.kaltim", demo_with_values.region.province),
+        ("verifikator.jatim", "Jawa Timur"),
+    ):
+        user = users.create_user(username, is_staff=True)
+        user.groups.add(group)
+        ProvinceMembership.objects.create(user=user, province=province)
     result = {"anonymous": Client(raise_request_exception=False)}
     for role, username in USERNAMES.items():
         client = Client(raise_request_exception=False)
@@ -164,6 +178,22 @@ def samples(demo_with_values):
         "verification.finding": finding,
         "verification.stage": Stage.objects.filter(period=finding.period).first(),
         "verification.forecastsnapshot": ForecastSnapshot.objects.get(period=finding.period),
+        "indicators.provincemembership": ProvinceMembership.objects.get(
+            user__username="verifikator.kaltim"
+        ),
+        "clusters.categoryband": CategoryBand.objects.filter(framework=period.framework).first(),
+        "facilities.fieldvisitsite": site_save(
+            period=period,
+            values={
+                "name": "Puskesmas Klandasan Ilir",
+                "facility": facility,
+                "contact_name": "Ibu Rina",
+                "contact_phone": "0812 3456 7890",
+                "starts_at": timezone.now(),
+                "ends_at": timezone.now() + datetime.timedelta(hours=1),
+            },
+            actor=operator,
+        ),
         "django_tasks_database.dbtaskresult": DBTaskResult.objects.create(
             task_path="indicators.tasks.verification_pack_build",
             args_kwargs={"args": [pack.pk], "kwargs": {}},
@@ -221,6 +251,8 @@ def samples(demo_with_values):
         "dashboard/export.xlsx": f"/dashboard/export.xlsx{query}",
         "fasilitas/cakupan/": f"/fasilitas/cakupan/{query}",
         "fasilitas/cakupan/export.xlsx": f"/fasilitas/cakupan/export.xlsx{query}",
+        "fasilitas/lokus/": f"/fasilitas/lokus/{query}",
+        "provinsi/": "/provinsi/?province=" + quote(period.region.province),
         "api/tokens/<id:pk>/revoke/": f"/api/tokens/{token.pk}/revoke/",
         "api/v1/frameworks/<slug:code>/": f"/api/v1/frameworks/{period.framework.code}/",
         "api/v1/periods/<id:pk>/": api_period,

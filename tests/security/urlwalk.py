@@ -103,6 +103,8 @@ PORTAL_PARAMETERS = {
     "dashboard/export.xlsx": ("region", "period"),
     "fasilitas/cakupan/": ("region", "period"),
     "fasilitas/cakupan/export.xlsx": ("region", "period"),
+    "fasilitas/lokus/": ("region", "period"),
+    "provinsi/": ("province",),
     "accounts/login/": ("next",),
     "admin/indicators/submission/recap/": ("period", "format"),
     "admin/indicators/submission/export/": ("year", "region", "agency", "status__exact", "q"),

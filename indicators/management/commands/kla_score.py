@@ -31,6 +31,11 @@ def render_table(doc: dict) -> str:
     ]
     if doc["next_category"]:
         lines.append(f"Menuju {doc['next_category']}: kurang {doc['points_to_next']:.2f} poin")
+    if doc.get("conditions"):
+        lines += ["", f"{'Kategori':<12} {'Syarat':<30} {'Terpenuhi':>9}"]
+        for c in doc["conditions"]:
+            met = "ya" if c["met"] else "belum"
+            lines.append(f"{c['band']:<12} {c['target']:<30} {met:>9}")
     lines += ["", f"{'Klaster':<70} {'Nilai':>8} {'Maks':>8}"]
     for c in doc["clusters"]:
         lines.append(
