@@ -1,75 +1,73 @@
-"""Score snapshots in the shared cache, never stale: every write to a period bumps its version.
+"""Score snapshots in the shared cache, never stale: keyed by the data version.
 
-A snapshot's key carries the period's version number, itself kept in the cache, and the
-revision of the period's framework edition (bumped by every framework edit, see
-clusters.services.framework_revise). Reading takes both first and computes after, so a write
-that commits meanwhile changes the key and the snapshot stored under the old one is simply
-never read again.
+A snapshot's key carries `kla_portal.versions.current()`, which moves after every committed
+write to the data (status changes, imports, draft saves, evidence, framework edits, bulk
+updates alike), and the day, since readiness judges documents by date. Reading takes the
+version first and computes after, so a write that commits meanwhile changes the key and the
+snapshot stored under the old one is simply never read again.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from clusters.scoring import Score
 from indicators.models import Period
 from indicators.selectors.periods import NotFound
-from indicators.selectors.readiness import requirements_stamp
-from indicators.selectors.scores import BASES, READY, period_score
+from indicators.selectors.scores import BASES, period_score
+from kla_portal import versions
 
 T = TypeVar("T")
 
 
-def _version_key(period_id: int) -> str:
-    return f"score-version:{period_id}"
-
-
-def _version(period_id: int) -> int:
-    key = _version_key(period_id)
-    version = cache.get(key)
-    if version is None:
-        # Start from the clock, not 1: if the version was evicted, old snapshots keyed with
-        # small numbers must not come back to life.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
+def _key(period: Period, name: str, version: int) -> str:
+    return f"{name}:{period.pk}:{timezone.localdate():%Y%m%d}:{version}"
 
 
 def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
-    """What `compute` returns for the period, cached until the next write to it or its framework.
+    """What `compute` returns for the period, cached until the next write to the data."""
+    return period_cached_many(period, {name: compute})[name]
 
-    `period.framework` should come joined (the selectors load periods with it), or reading its
-    revision costs a query.
-    """
-    if not settings.SCORE_CACHE_SECONDS:
-        return compute()
-    key = f"{name}:{period.pk}:{period.framework.revision}:{_version(period.pk)}"
-    value = cache.get(key)
-    if value is None:
-        value = compute()
-        cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
-    return value
+
+def period_cached_many(period: Period, computes: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Several snapshots of one period in one round trip to the cache; the missing computed."""
+    version = versions.current()
+    if version is None:
+        return {name: compute() for name, compute in computes.items()}
+    keys = {name: _key(period, name, version) for name in computes}
+    found = cache.get_many(keys.values())
+    values, missing = {}, {}
+    for name, compute in computes.items():
+        if keys[name] in found:
+            values[name] = found[keys[name]]
+        else:
+            values[name] = missing[keys[name]] = compute()
+    if missing:
+        cache.set_many(missing, timeout=settings.SCORE_CACHE_SECONDS)
+    return values
+
+
+def _check(basis: str) -> None:
+    if basis not in BASES:
+        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
 
 
 def cached_period_score(period: Period, basis: str) -> Score:
     """The period's score on a basis, from the cache when nothing changed since it was computed."""
-    if basis not in BASES:
-        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
-    name = f"score:{basis}"
-    if basis == READY:
-        # Requirement edits and the reference date change readiness without writing to the period.
-        name += f":{requirements_stamp(period)}"
-    return period_cached(period, name, lambda: period_score(period, basis))
+    _check(basis)
+    return period_cached(period, f"score:{basis}", lambda: period_score(period, basis))
 
 
-def score_cache_invalidate(period_id: int) -> None:
-    """Make every cached score of the period stale; call after a write to it commits."""
-    try:
-        cache.incr(_version_key(period_id))
-    except ValueError:  # no version yet (or evicted): nothing cached can be read anyway
-        cache.add(_version_key(period_id), time.time_ns(), timeout=None)
+def cached_period_scores(period: Period, *bases: str) -> list[Score]:
+    """The period's scores on several bases in one round trip to the cache."""
+    for basis in bases:
+        _check(basis)
+    found = period_cached_many(
+        period, {f"score:{b}": (lambda b=b: period_score(period, b)) for b in bases}
+    )
+    return [found[f"score:{b}"] for b in bases]

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.models import Submission
 from indicators.selectors.periods import current_period, region_by_slug
 from indicators.selectors.scores import SELF, VERIFIED, period_score
+from tests.conftest import nothing_cached
 from tests.performance.conftest import YEAR
 
 
@@ -25,6 +26,7 @@ def _sizes(generate):
 
 
 def _queries(action) -> int:
+    nothing_cached()  # the framework's plain values too are cached, per edition
     with CaptureQueriesContext(connection) as queries:
         action()
     return len(queries)
@@ -155,11 +157,11 @@ def test_the_ready_basis_costs_the_same_queries_at_any_size(generate):
     from indicators.selectors.scores import READY
 
     small, big = _sizes(generate)
-    period_score(small, READY)  # warm: the cached `feeds` rules (facilities/selectors.py)
     counts = [_queries(lambda p=p: period_score(p, READY)) for p in (small, big)]
     # the five of any basis, and the readiness of the approved rows: their requirements, files;
-    # since issue 14 the register's documents: periods, agencies, assignments and the register
-    assert counts[0] == counts[1] <= 14
+    # since issue 14 the register's documents: periods, agencies, assignments and the register;
+    # +2 with nothing cached (issue 19): the `feeds` rules (facilities/selectors.py)
+    assert counts[0] == counts[1] <= 16
 
 
 # ---- verification packs (issue 15) ---------------------------------------------------------------
