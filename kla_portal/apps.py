@@ -16,4 +16,4 @@ class PortalAdminConfig(AdminConfig):
     def ready(self):
         super().ready()
         # Every database connection from now on watches its writes for the data version.
-        from kla_portal import versions  # noqa: F401
+        from kla_portal import db_health, versions  # noqa: F401
