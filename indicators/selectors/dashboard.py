@@ -19,17 +19,18 @@ from django.utils.translation import gettext as _
 
 from clusters import gap_planner, scoring
 from clusters.models import Named
-from clusters.selectors import framework_items, framework_spec
+from clusters.selectors import FRAMEWORK_MODELS, framework_items, framework_spec
 from indicators.answers import format_number
 from indicators.models import Agency, Evidence, OfficialResult, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.readiness_views import Steps, ready_steps
 from indicators.selectors.score_cache import (
-    cached_period_score,
     cached_period_scores,
+    inputs_cached,
     period_cached,
 )
 from indicators.selectors.scores import READY, SELF, VERIFIED, answers_by_period, counted_answers
+from kla_portal import versions
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
@@ -240,15 +241,16 @@ def dashboard_data(period: Period) -> Dashboard:
 
 def _gap_plan(period: Period, verified: scoring.Score) -> gap_planner.Plan:
     """The plan (57 scorings of the instrument, ~45 ms) is keyed by what it is computed from,
-    the instrument and each item's verified fraction, not by the data version: draft saves,
-    uploads and writes elsewhere do not recompute it."""
-    spec = framework_spec(period.framework)
+    the edition (by its tables' version) and each item's verified fraction, not by the data
+    version: draft saves, uploads and writes elsewhere do not recompute it."""
+    edition = versions.current(*FRAMEWORK_MODELS)
     fractions = tuple((item.code, item.fraction) for item in verified.items)
-    inputs = hashlib.sha256(repr((spec, fractions)).encode()).hexdigest()[:32]
-    return period_cached(
-        period,
-        f"gap-plan:{inputs}",
-        lambda: gap_planner.plan(spec, counted_answers(period, VERIFIED)),
+    inputs = hashlib.sha256(repr((period.framework_id, edition, fractions)).encode()).hexdigest()
+    return inputs_cached(
+        f"gap-plan:{inputs[:32]}",
+        lambda: gap_planner.plan(
+            framework_spec(period.framework), counted_answers(period, VERIFIED)
+        ),
     )
 
 
@@ -507,7 +509,7 @@ def agency_part(workspace) -> AgencyPart:
     """The points of the agency's items on both bases, and the region's headline; each shown
     row of the workspace gets its `points` (verified, self, max)."""
     period, codes = workspace.period, workspace.codes
-    verified, self_score = cached_period_score(period, VERIFIED), cached_period_score(period, SELF)
+    verified, self_score = cached_period_scores(period, VERIFIED, SELF)
     shares = item_shares(period)
     v_items = {i.code: i for i in verified.items}
     s_items = {i.code: i for i in self_score.items}

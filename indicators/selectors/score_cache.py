@@ -52,6 +52,19 @@ def period_cached_many(period: Period, computes: dict[str, Callable[[], T]]) -> 
     return values
 
 
+def inputs_cached(name: str, compute: Callable[[], T]) -> T:
+    """What `compute` returns, cached under a `name` that holds a digest of everything it is
+    computed from: no version in the key, so no write recomputes it unless its inputs change."""
+    if not versions.enabled():
+        return compute()
+    key = f"inputs:{name}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
+    return value
+
+
 def _check(basis: str) -> None:
     if basis not in BASES:
         raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
