@@ -334,3 +334,21 @@ def test_the_dashboard_counts_an_upload_at_once(any_cache, demo, gugus_tugas):
     assert before != after
     with override_settings(SCORE_CACHE_SECONDS=0):
         assert without_files() == after
+
+
+def test_a_refused_post_is_never_cached_nor_served_from_the_cache(any_cache, demo, operator):
+    """The form's bound state is the user's own: the error page renders fresh, and the next
+    GET shows what is stored, not what was typed."""
+    client = Client()
+    client.force_login(operator)
+    item = Item.objects.filter(assignments__agency__code="DINKES", kind="percent").first()
+    url = item_url(Agency.objects.get(code="DINKES"), item.code)
+    assert client.get(url).status_code == 200  # the content is cached now
+    typed = {"intent": "save", "version": 0, "numerator": "777", "denominator": "abc"}
+    refused = client.post(url, typed)
+    assert refused.status_code == 400
+    assert 'value="777"' in refused.content.decode()
+    again = client.get(url)
+    assert again.status_code == 200
+    assert 'value="777"' not in again.content.decode()
+    assert not any(t.name.endswith("_content.html") for t in again.templates)  # from the cache
