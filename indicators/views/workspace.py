@@ -25,14 +25,18 @@ def item_url(agency, item_code: str) -> str:
 @login_required
 def item_detail(request, code):
     """The question, the answer form fitted to its kind, files, last year and the history."""
-    found = access.item_for_operator(request.user, code, request.GET.get("agency"))
+    posted = request.method == "POST"
+    found = access.item_for_operator(
+        request.user, code, request.GET.get("agency"), with_submission=posted
+    )
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
-    if request.method == "POST" and request.POST.get("intent") == TAKE:
+    if posted and request.POST.get("intent") == TAKE:
         return _take(request, agency, item, submission)
-    if request.method == "POST":
+    if posted:
         return _answer(request, agency, period, item, submission)
 
     def context():
+        submission = workspace.submission_for(agency=agency, item=item, period=period)
         page, checklist = _page(agency, period, item, submission)
         form = AnswerForm(
             item=item,
@@ -43,16 +47,16 @@ def item_detail(request, code):
         return _context(agency, period, item, submission, page, checklist, form)
 
     # Operators of the agency all see the same item page; the access check above is per user.
+    # The answer is read only to render: the data version covers it.
     content = cached_content(
         request,
         name="item",
-        scope=(agency.pk, period.pk, item.pk, submission.pk),
+        scope=(agency.pk, period.pk, item.pk),
         template="indicators/item_content.html",
         context=context,
     )
-    return render(
-        request, "indicators/item.html", {"agency": agency, "item": item, "content": content}
-    )
+    context = {"agency": agency, "item": item, "content": content}
+    return render(request, "indicators/item.html", context)
 
 
 def _page(agency, period, item, submission):
