@@ -78,10 +78,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def fetch_status(url: str, cookie: str | None = None) -> int | None:
+def fetch_status(url: str, cookie: str | None = None, cold: bool = False) -> int | None:
     """The status of one GET without following redirects; None when nothing answers."""
+    headers = {"Cookie": cookie} if cookie else {}
+    if cold:
+        headers["X-Bench-Cold"] = "1"
     request = urllib.request.Request(  # noqa: S310 - loopback http URLs built by run.py
-        url, headers={"Cookie": cookie} if cookie else {}
+        url, headers=headers
     )
     opener = urllib.request.build_opener(_NoRedirect)
     try:
@@ -93,7 +96,9 @@ def fetch_status(url: str, cookie: str | None = None) -> int | None:
         return None
 
 
-def wrk_run(wrk: str, url: str, *, connections: int, seconds: int, cookie: str | None) -> dict:
+def wrk_run(
+    wrk: str, url: str, *, connections: int, seconds: int, cookie: str | None, cold: bool = False
+) -> dict:
     """One wrk run; returns requests per second, p50 and p99 in ms, and the error counts."""
     command = [
         wrk,
@@ -106,6 +111,8 @@ def wrk_run(wrk: str, url: str, *, connections: int, seconds: int, cookie: str |
     ]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
+    if cold:
+        command += ["-H", "X-Bench-Cold: 1"]
     completed = subprocess.run(  # noqa: S603 - our own argument list, no shell
         [*command, url], check=True, capture_output=True, text=True
     )

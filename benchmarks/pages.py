@@ -18,14 +18,22 @@ class Page:
     user: str | None = None
     budget: float = 5.0  # allowed p50 as a multiple of the trivial view's, at 8 connections
     locate: str | None = None
+    # Every request the first after a write (benchmarks/cold.py): cached content is stale.
+    cold: bool = False
 
 
 PAGES = [
     Page("trivial", "/bench/trivial", budget=1.0),
+    # The floor of every signed-in page: session and user loaded (issue 19).
+    Page("signed-in trivial", "/bench/trivial-signed-in", OPERATOR, budget=5.0),
+    Page("bench write", "/bench/write", budget=15.0),  # the cold runs' write alone
     Page("healthz", "/healthz"),
     Page("operator home", "/", OPERATOR),
+    Page("operator home (cold)", "/", OPERATOR, budget=15.0, cold=True),
     Page("operator item", None, OPERATOR, locate="item"),
+    Page("operator item (cold)", None, OPERATOR, budget=15.0, locate="item", cold=True),
     Page("dashboard", "/dashboard/", GUGUS_TUGAS),
+    Page("dashboard (cold)", "/dashboard/", GUGUS_TUGAS, budget=15.0, cold=True),
     Page("admin changelist", "/admin/indicators/submission/", VERIFIER, budget=10.0),
     Page("admin submission", None, VERIFIER, budget=10.0, locate="admin-change"),
     # The verifier's workbench (issue 18), beside the stock changelist and change page.
@@ -56,8 +64,11 @@ def sample_objects(region_slug: str = "r0001", agency_code: str = "DINKES") -> d
         .first()
     )
     users = get_user_model().objects
+    # The row the cold runs write: of another region, so no page's own rows change.
+    elsewhere = Submission.objects.exclude(period__region=period.region).order_by("pk").first()
     return {
         "submission": submission,
+        "cold_submission": elsewhere or submission,
         OPERATOR: users.get(username=operator_username(region_slug, agency_code)),
         VERIFIER: users.get(username=verifier_username(region_slug)),
         GUGUS_TUGAS: users.get(username=gugus_tugas_username(region_slug)),

@@ -15,7 +15,8 @@ def budgets(results: dict) -> list[dict]:
             continue
         checks.append(
             {
-                "budget": f"{page['name']} p50 <= {page['budget']:g}x trivial at c=8",
+                "budget": f"{page['name']} p50 <= {page['budget']:g}x trivial at c=8"
+                + (" (cache-cold)" if page.get("cold") else ""),
                 "value": at_8["ratio_p50"],
                 "met": at_8["ratio_p50"] is not None and at_8["ratio_p50"] <= page["budget"],
             }
@@ -43,6 +44,17 @@ def results_write(results: dict) -> tuple[Path, Path]:
     return json_path, md_path
 
 
+def _ratio(value) -> str:
+    return f"{value:.1f}x" if value is not None else "-"
+
+
+def _load(meta: dict) -> str:
+    load = meta.get("load_average")
+    if not load:
+        return "not recorded"
+    return f"{load['before'][0]} before, {load['after'][0]} after"
+
+
 def _markdown(results: dict) -> str:
     meta = results["meta"]
     lines = [
@@ -50,25 +62,43 @@ def _markdown(results: dict) -> str:
         "",
         f"Run {meta['date']} at commit `{meta['commit']}` on {meta['cpus']} cores: "
         f"gunicorn with {meta['workers']} sync workers, PostgreSQL `{meta['database']}`, "
-        f"wrk for {meta['duration']} s per run.",
+        f"wrk for {meta['duration']} s per run, {meta.get('rounds', 1)} rounds at c=8 (p50: their "
+        f"median, and the spread of the rounds), load average {_load(meta)}.",
+        "Cold pages: every request is the first after a write (`X-Bench-Cold`, "
+        "benchmarks/cold.py; the write alone is `bench write`). In process: Django's handler "
+        "called directly in one process, median of the requests (fastest-slowest).",
         f"Data: {meta['regions']} regions x {meta['periods']} period(s), "
         f"{meta['submissions']:,} submissions, {meta['evidence']:,} evidence records, "
         f"{meta['users']:,} users (generated in {meta['generate_seconds']} s"
         f"{', cached' if meta['cached'] else ''}).",
         "",
-        "| page | c | req/s | p50 ms | p99 ms | p50 / trivial | errors |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| page | c | req/s | p50 ms (rounds) | p99 ms | p50 / trivial | / signed-in trivial "
+        "| in process ms | errors |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for page in results["pages"]:
         if page["status"] != "measured":
             detail = page.get("detail", "")
-            lines.append(f"| {page['name']} | | {page['status']} {detail} | | | | |")
+            lines.append(f"| {page['name']} | | {page['status']} {detail} | | | | | | |")
             continue
+        inproc = page.get("in_process")
         for run in page["runs"]:
-            ratio = f"{run['ratio_p50']:.1f}x" if run["ratio_p50"] is not None else "-"
+            ratio = _ratio(run.get("ratio_p50"))
+            signed = _ratio(run.get("ratio_signed_in"))
+            spread = (
+                f" ({run['p50_min_ms']:.1f}-{run['p50_max_ms']:.1f})"
+                if len(run.get("rounds", [])) > 1
+                else ""
+            )
+            service = (
+                f"{inproc['p50_ms']:.2f} ({inproc['min_ms']:.1f}-{inproc['max_ms']:.1f})"
+                if inproc and run["connections"] == 8
+                else ""
+            )
             lines.append(
                 f"| {page['name']} | {run['connections']} | {run['rps']:.0f} | "
-                f"{run['p50_ms']:.2f} | {run['p99_ms']:.2f} | {ratio} | {run['errors']} |"
+                f"{run['p50_ms']:.2f}{spread} | {run['p99_ms']:.2f} | {ratio} | {signed} | "
+                f"{service} | {run['errors']} |"
             )
     if results.get("import"):
         imp = results["import"]

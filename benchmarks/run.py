@@ -7,6 +7,7 @@ Writes benchmarks/results.md and benchmarks/results.json.
 import argparse
 import datetime
 import os
+import statistics
 import subprocess
 import sys
 import time
@@ -17,6 +18,8 @@ sys.path.insert(0, str(ROOT))
 
 DEFAULT_DATABASE = "postgres://postgres@127.0.0.1:5432/kla_bench"
 CONNECTIONS = (8, 32)
+# Each page's p50 against both floors: the trivial view, and the same signed in.
+RATIOS = (("ratio_p50", "trivial"), ("ratio_signed_in", "signed-in trivial"))
 
 
 def log(message: str) -> None:
@@ -31,6 +34,8 @@ def arguments(argv=None):
     parser.add_argument("--duration", type=int, default=5, help="seconds per wrk run")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL"))
     parser.add_argument("--skip-import", action="store_true", help="skip the import benchmark")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk runs per page at c=8")
+    parser.add_argument("--in-process", type=int, default=21, help="requests per page, 0: none")
     return parser.parse_args(argv)
 
 
@@ -50,33 +55,65 @@ def environment(database_url: str) -> None:
     )
 
 
-def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
+def _aggregate(connections: int, rounds: list[dict]) -> dict:
+    """One figure per (page, connections): the median round, with the spread of the rounds."""
+    p50s = [r["p50_ms"] for r in rounds]
+    errors = {}
+    for r in rounds:
+        for kind, n in r["error_kinds"].items():
+            errors[kind] = errors.get(kind, 0) + n
+    return {
+        "connections": connections,
+        "requests": sum(r["requests"] for r in rounds),
+        "rps": round(statistics.median(r["rps"] for r in rounds), 1),
+        "p50_ms": round(statistics.median(p50s), 2),
+        "p50_min_ms": min(p50s),
+        "p50_max_ms": max(p50s),
+        "p99_ms": round(statistics.median(r["p99_ms"] for r in rounds), 2),
+        "errors": sum(r["errors"] for r in rounds),
+        "error_kinds": errors,
+        "rounds": rounds,
+    }
+
+
+def measure_pages(wrk: str, objects: dict, duration: int, rounds: int) -> list[dict]:
     from benchmarks.load import fetch_status, gunicorn_serving, wrk_run
     from benchmarks.pages import PAGES, page_path, session_cookie
 
     cookies = {}
     results = []
     for page in PAGES:
-        entry = {"name": page.name, "user": page.user, "budget": page.budget}
+        entry = {"name": page.name, "user": page.user, "budget": page.budget, "cold": page.cold}
         results.append(entry)
         path = entry["path"] = page_path(page, objects)
         if page.user and page.user not in cookies:
             cookies[page.user] = session_cookie(objects[page.user])
         cookie = cookies.get(page.user)
         for connections in CONNECTIONS:
-            # A fresh server per run: nothing left queued by the previous run, then warm it.
+            # A fresh server per page and load: nothing left queued by the previous one, then
+            # warmed; the rounds (at 8 connections, where the budgets are judged) back to back.
             with gunicorn_serving(workers=2) as base:
-                status = fetch_status(base + path, cookie)
+                status = fetch_status(base + path, cookie, page.cold)
                 if status != 200:
                     break
-                fetch_status(base + path, cookie)
-                run = wrk_run(
-                    wrk, base + path, connections=connections, seconds=duration, cookie=cookie
-                )
+                fetch_status(base + path, cookie, page.cold)
+                runs = [
+                    wrk_run(
+                        wrk,
+                        base + path,
+                        connections=connections,
+                        seconds=duration,
+                        cookie=cookie,
+                        cold=page.cold,
+                    )
+                    for _ in range(rounds if connections == 8 else 1)
+                ]
+            run = _aggregate(connections, runs)
             entry.setdefault("runs", []).append(run)
             log(
-                f"{page.name} c={connections}: {run['rps']:.0f} req/s, "
-                f"p50 {run['p50_ms']} ms, p99 {run['p99_ms']} ms, errors {run['errors']}"
+                f"{page.name} c={connections}: {run['rps']:.0f} req/s, p50 {run['p50_ms']} ms "
+                f"({run['p50_min_ms']}-{run['p50_max_ms']} in {len(runs)} rounds), "
+                f"p99 {run['p99_ms']} ms, errors {run['errors']}"
             )
             if run["requests"] == 0:
                 log(f"{page.name}: no request finished in {duration} s; higher loads skipped")
@@ -86,12 +123,35 @@ def measure_pages(wrk: str, objects: dict, duration: int) -> list[dict]:
             log(f"{page.name} {path}: ERROR, answered {status}")
         else:
             entry["status"] = "measured"
-    floor = {r["connections"]: r["p50_ms"] for r in results[0].get("runs", [])}
+    floors = {name: {} for name in ("trivial", "signed-in trivial")}
+    for entry in results:
+        if entry["name"] in floors:
+            floors[entry["name"]] = {r["connections"]: r["p50_ms"] for r in entry.get("runs", [])}
     for entry in results:
         for run in entry.get("runs", []):
-            base_p50 = floor.get(run["connections"])
-            measured = base_p50 and run["requests"]
-            run["ratio_p50"] = round(run["p50_ms"] / base_p50, 2) if measured else None
+            for field, floor in RATIOS:
+                base_p50 = floors[floor].get(run["connections"])
+                measured = base_p50 and run["requests"]
+                run[field] = round(run["p50_ms"] / base_p50, 2) if measured else None
+    return results
+
+
+def measure_in_process(objects: dict, requests: int) -> None:
+    """Each page's service time in this process (benchmarks/inprocess.py), beside wrk's."""
+    from benchmarks.inprocess import service_time
+    from benchmarks.pages import PAGES, page_path, session_cookie
+
+    results = {}
+    for page in PAGES:
+        cookie = session_cookie(objects[page.user]) if page.user else None
+        timing = service_time(
+            page_path(page, objects), cookie=cookie, cold=page.cold, requests=requests
+        )
+        results[page.name] = timing
+        log(
+            f"in process {page.name}: {timing['p50_ms']} ms "
+            f"({timing['min_ms']}-{timing['max_ms']}), HTTP {timing['status']}"
+        )
     return results
 
 
@@ -125,13 +185,21 @@ def main(argv=None) -> int:
 
     Session.objects.filter(expire_date__lt=datetime.datetime.now(datetime.UTC)).delete()
 
+    load_before = [round(x, 2) for x in os.getloadavg()]
     objects = sample_objects()
-    pages = measure_pages(wrk, objects, args.duration)
+    os.environ["BENCH_COLD_SUBMISSION"] = str(objects["cold_submission"].pk)  # gunicorn's too
+    pages = measure_pages(wrk, objects, args.duration, args.rounds)
+    if args.in_process:
+        log(f"in-process service times, median of {args.in_process} requests")
+        timings = measure_in_process(objects, args.in_process)
+        for entry in pages:
+            entry["in_process"] = timings.get(entry["name"])
     imported = None
     if not args.skip_import:
         log("import of 10,000 rows against bulk_create")
         imported = import_bench()
         log(f"import: {imported['ratio']}x bulk_create")
+    load_after = os.getloadavg()
     git = ["git", "rev-parse", "--short", "HEAD"]
     commit = subprocess.run(git, cwd=ROOT, capture_output=True, text=True).stdout.strip()  # noqa: S603,S607
     results = {
@@ -142,6 +210,8 @@ def main(argv=None) -> int:
             "workers": 2,
             "database": database_url.rsplit("/", 1)[-1],
             "duration": args.duration,
+            "rounds": args.rounds,
+            "load_average": {"before": load_before, "after": [round(x, 2) for x in load_after]},
             "regions": args.regions,
             "periods": args.periods,
             "seed": args.seed,

@@ -17,3 +17,5 @@ os.environ.setdefault("LOG_LEVEL", "WARNING")
 from kla_portal.settings import *  # noqa: E402,F403
 
 ROOT_URLCONF = "benchmarks.urls"
+# `X-Bench-Cold: 1` makes a write before the page (benchmarks/cold.py): the cache-cold runs.
+MIDDLEWARE = ["benchmarks.cold.ColdMiddleware", *MIDDLEWARE]  # noqa: F405

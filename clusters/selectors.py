@@ -1,7 +1,30 @@
 """Reads of the framework, shaped for the scoring core."""
 
+from django.conf import settings
+from django.core.cache import cache
+
 from clusters import scoring
-from clusters.models import CategoryBand, Cluster, Framework, Indicator, Item
+from clusters.models import (
+    BandCondition,
+    CategoryBand,
+    Cluster,
+    EvidenceRequirement,
+    Framework,
+    Indicator,
+    Item,
+)
+from kla_portal import versions
+
+# What an edition's plain values are read from: only writes to these recompute them.
+FRAMEWORK_MODELS = (
+    Framework,
+    Cluster,
+    Indicator,
+    Item,
+    CategoryBand,
+    BandCondition,
+    EvidenceRequirement,
+)
 
 
 def current_framework() -> Framework | None:
@@ -19,8 +42,20 @@ def framework_items(framework: Framework):
 
 
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
-    """The edition as plain values for `scoring.score`, in four queries (bands with their
-    conditions in one)."""
+    """The edition as plain values for `scoring.score`: four queries, then from the shared
+    cache until the next write to the framework's tables (`kla_portal.versions`)."""
+    version = versions.current(*FRAMEWORK_MODELS)
+    if version is None:
+        return _framework_spec(framework)
+    key = f"framework-spec:v2:{framework.pk}:{version}"  # v2: bands with their conditions
+    spec = cache.get(key)
+    if spec is None:
+        spec = _framework_spec(framework)
+        cache.set(key, spec, timeout=settings.SCORE_CACHE_SECONDS)
+    return spec
+
+
+def _framework_spec(framework: Framework) -> scoring.FrameworkSpec:
     clusters = Cluster.objects.filter(framework=framework).order_by("order")
     indicators = (
         Indicator.objects.filter(cluster__framework=framework)

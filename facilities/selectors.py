@@ -21,6 +21,7 @@ from facilities.feeds import feed_rules
 from facilities.models import Certification, Facility, FacilityType, Standard
 from indicators.answers import format_number
 from indicators.models import Assignment, Kecamatan, Kelurahan
+from kla_portal import versions
 
 
 def holding_on(day: datetime.date, prefix: str = "") -> Q:
@@ -49,19 +50,15 @@ def open_on(day: datetime.date, prefix: str = "") -> Q:
     return ~closed_by_then & ~closed_undated
 
 
-FEED_SOURCES_KEY = "facilities:feed-sources:v1"
-
-
 def feed_sources() -> list[measures.Source]:
     """Every rule of the reference data with its subject: two queries, then from the cache
-    until a facility type or standard is saved or deleted (apps.py). A malformed rule (edited
-    by hand) feeds nothing rather than breaking every page.
-
-    Cached on the scores' terms (`SCORE_CACHE_SECONDS`): only where the cache is shared by
-    every worker (Redis), so the deletion on a save reaches all of them; otherwise read fresh.
+    until the next write to facility types or standards (`kla_portal.versions`: saves and bulk
+    updates alike). A malformed rule (edited by hand) feeds nothing rather than breaking every
+    page.
     """
-    seconds = settings.SCORE_CACHE_SECONDS
-    cached = cache.get(FEED_SOURCES_KEY) if seconds else None
+    version = versions.current(FacilityType, Standard)
+    key = f"facilities:feed-sources:{version}"
+    cached = cache.get(key) if version is not None else None
     if cached is not None:
         return cached
     sources = []
@@ -87,13 +84,9 @@ def feed_sources() -> list[measures.Source]:
                     rule.item_code, rule.measure, rule.level, type_code, standard, label
                 )
             )
-    if seconds:
-        cache.set(FEED_SOURCES_KEY, sources, seconds)
+    if version is not None:
+        cache.set(key, sources, settings.SCORE_CACHE_SECONDS)
     return sources
-
-
-def feed_sources_forget(**_kwargs) -> None:
-    cache.delete(FEED_SOURCES_KEY)
 
 
 def sources_by_code() -> dict[str, measures.Source]:

@@ -146,11 +146,14 @@ class ItemAccess:
     agency: Agency
     period: Period
     item: Item
-    submission: Submission
+    submission: Submission | None
 
 
-def item_for_operator(user, code: str, agency_code: str | None) -> ItemAccess:
-    """The operator's assigned item in the current period, with its submission (maybe unsaved)."""
+def item_for_operator(
+    user, code: str, agency_code: str | None, *, with_submission: bool = True
+) -> ItemAccess:
+    """The operator's assigned item in the current period, with its submission (maybe unsaved;
+    None without `with_submission`, for a page served from the content cache)."""
     agency = agency_for_operator(user, agency_code)
     period = current_period(agency.region)
     if period is None:
@@ -158,6 +161,8 @@ def item_for_operator(user, code: str, agency_code: str | None) -> ItemAccess:
     item = agency_items(agency, period).filter(code__iexact=code).first()
     if item is None:
         raise Http404(_("Butir tidak ditemukan untuk OPD ini."))
+    if not with_submission:
+        return ItemAccess(agency, period, item, None)
     return ItemAccess(agency, period, item, submission_for(agency=agency, item=item, period=period))
 
 

@@ -12,3 +12,8 @@ class PortalAdminConfig(AdminConfig):
     """
 
     default_site = "kla_portal.admin_site.PortalAdminSite"
+
+    def ready(self):
+        super().ready()
+        # Every database connection from now on watches its writes for the data version.
+        from kla_portal import db_health, versions  # noqa: F401

@@ -104,7 +104,9 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 # Reusing PostgreSQL connections is worth ~7x throughput on a small server (DESIGN 6).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+# Checked before use only after an idle spell (kla_portal/db_health.py), not on every request.
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DB_HEALTH_CHECK_IDLE_SECONDS = env.int("DB_HEALTH_CHECK_IDLE_SECONDS", default=10)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -242,7 +244,8 @@ def redis_caches(url: str, *, key_prefix: str = "kla") -> dict:
     """CACHES on Redis with Django's own backend; several sites may share one Redis by prefix."""
     return {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's backend, with one client per connection pool (kla_portal/redis_cache.py).
+            "BACKEND": "kla_portal.redis_cache.PooledRedisCache",
             "LOCATION": url,
             "KEY_PREFIX": key_prefix,
             # A stalled Redis must fail a request (and /healthz) quickly, not hang a worker.

@@ -90,6 +90,20 @@ def upload(content: bytes, name: str) -> SimpleUploadedFile:
     return SimpleUploadedFile(name, content)
 
 
+def nothing_cached():
+    """The worst case a page meets (Redis restarted): no snapshot, no rendered content. Query
+    counts compared across data sizes are taken so, where every cache would hide the queries."""
+    cache.clear()
+
+
+def after_a_write():
+    """What the first request after a draft save meets: the data version moved, while the
+    framework's and the register's reference data (versioned by their own tables) did not."""
+    from kla_portal import versions
+
+    versions.bump(["indicators_submission"])
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache."""

@@ -1,13 +1,14 @@
 """Reads behind the Gugus Tugas dashboard, in a number of queries that does not grow with data.
 
 Scores come from `selectors.period_score`, the code behind `kla_score`, so the page and the
-command always agree; they and the gap plan are read through `score_cache`, which every status
-change and import invalidates. Status mixes are counted in SQL (`values().annotate()`); only the
-per-item detail rows are listed, once, for the whole period.
+command always agree; they and the gap plan are read through `score_cache`, keyed by the data
+version (`kla_portal.versions`) that every write moves. Status mixes are counted in SQL
+(`values().annotate()`); only the per-item detail rows are listed, once, for the whole period.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -18,13 +19,18 @@ from django.utils.translation import gettext as _
 
 from clusters import gap_planner, scoring
 from clusters.models import Named
-from clusters.selectors import framework_items, framework_spec
+from clusters.selectors import FRAMEWORK_MODELS, framework_items, framework_spec
 from indicators.answers import format_number
 from indicators.models import Agency, Evidence, OfficialResult, Period, Submission
 from indicators.selectors.assignments import MISSING, assignment_states
 from indicators.selectors.readiness_views import Steps, ready_steps
-from indicators.selectors.score_cache import cached_period_score, period_cached
+from indicators.selectors.score_cache import (
+    cached_period_scores,
+    inputs_cached,
+    period_cached,
+)
 from indicators.selectors.scores import READY, SELF, VERIFIED, answers_by_period, counted_answers
+from kla_portal import versions
 
 S = Submission.Status
 STATUSES = (S.APPROVED, S.SUBMITTED, S.RETURNED, S.DRAFT)
@@ -199,11 +205,9 @@ class Dashboard:
 
 def dashboard_data(period: Period) -> Dashboard:
     """Everything the dashboard shows for one period, in a constant number of queries."""
-    # Scores and the plan (57 scorings) are cached until the next write to the period.
-    verified = cached_period_score(period, VERIFIED)
-    self_score = cached_period_score(period, SELF)
-    ready_score = cached_period_score(period, READY)
-    plan = period_cached(period, "gap-plan", lambda: _gap_plan(period))
+    # The scores come from the cache in one round trip, until the next write to the data.
+    verified, self_score, ready_score = cached_period_scores(period, VERIFIED, SELF, READY)
+    plan = _gap_plan(period, verified)
     items = list(framework_items(period.framework))
     entries = _entries(period)
     indicators = _indicator_rows(period, verified, self_score, items, entries)
@@ -242,8 +246,19 @@ def dashboard_data(period: Period) -> Dashboard:
     )
 
 
-def _gap_plan(period: Period) -> gap_planner.Plan:
-    return gap_planner.plan(framework_spec(period.framework), counted_answers(period, VERIFIED))
+def _gap_plan(period: Period, verified: scoring.Score) -> gap_planner.Plan:
+    """The plan (57 scorings of the instrument, ~45 ms) is keyed by what it is computed from,
+    the edition (by its tables' version) and each item's verified fraction, not by the data
+    version: draft saves, uploads and writes elsewhere do not recompute it."""
+    edition = versions.current(*FRAMEWORK_MODELS)
+    fractions = tuple((item.code, item.fraction) for item in verified.items)
+    inputs = hashlib.sha256(repr((period.framework_id, edition, fractions)).encode()).hexdigest()
+    return inputs_cached(
+        f"gap-plan:{inputs[:32]}",
+        lambda: gap_planner.plan(
+            framework_spec(period.framework), counted_answers(period, VERIFIED)
+        ),
+    )
 
 
 def _headline(basis: str, score: scoring.Score) -> Headline:
@@ -503,7 +518,7 @@ def agency_part(workspace) -> AgencyPart:
     """The points of the agency's items on both bases, and the region's headline; each shown
     row of the workspace gets its `points` (verified, self, max)."""
     period, codes = workspace.period, workspace.codes
-    verified, self_score = cached_period_score(period, VERIFIED), cached_period_score(period, SELF)
+    verified, self_score = cached_period_scores(period, VERIFIED, SELF)
     shares = item_shares(period)
     v_items = {i.code: i for i in verified.items}
     s_items = {i.code: i for i in self_score.items}

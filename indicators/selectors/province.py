@@ -1,6 +1,6 @@
 """The province's overview: its regions ranked by verified, ready and self-assessed totals.
 
-Every region's current period is scored in bulk (`score_cache.cached_period_scores`, the same
+Every region's current period is scored in bulk (`score_cache.period_scores_of`, the same
 snapshots the dashboards read), so the page costs the same queries for 3 regions or 30.
 """
 
@@ -12,7 +12,7 @@ from decimal import Decimal
 from clusters.scoring import Score
 from indicators.models import Period, Region
 from indicators.selectors.periods import current_periods
-from indicators.selectors.score_cache import cached_period_scores
+from indicators.selectors.score_cache import period_scores_of
 from indicators.selectors.scores import READY, SELF, VERIFIED
 
 
@@ -52,7 +52,7 @@ def province_overview(province: str) -> list[RegionRow]:
     regions = list(province_regions(province))
     periods = current_periods(regions)
     chosen = list(periods.values())
-    scores = {basis: cached_period_scores(chosen, basis) for basis in (VERIFIED, READY, SELF)}
+    scores = {basis: period_scores_of(chosen, basis) for basis in (VERIFIED, READY, SELF)}
     rows = []
     for region in regions:
         period = periods.get(region.pk)

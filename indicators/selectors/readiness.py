@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, F, Max
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from clusters.models import EvidenceRequirement
@@ -277,21 +277,3 @@ def ready_ids(periods: Iterable[Period], statuses) -> set[int]:
         period_id__in=list(references), status__in=statuses
     ).values_list("pk", "item_id", "period_id")
     return {pk for pk, readiness in readiness_of_rows(rows, references).items() if readiness.ready}
-
-
-def requirements_stamp(period: Period) -> str:
-    """Changes whenever the edition's requirements change: part of the ready forecast's key."""
-    return requirements_stamps([period])[period.pk]
-
-
-def requirements_stamps(periods: Iterable[Period]) -> dict[int, str]:
-    """`requirements_stamp` of many periods: one query per edition among them."""
-    periods = list(periods)
-    editions = {}
-    for framework_id in {p.framework_id for p in periods}:
-        found = EvidenceRequirement.objects.filter(
-            item__indicator__cluster__framework_id=framework_id
-        ).aggregate(n=Count("pk"), last=Max("updated_at"))
-        last = found["last"].timestamp() if found["last"] else 0
-        editions[framework_id] = f"{found['n']}-{last}"
-    return {p.pk: f"{p.reference_on:%Y%m%d}-{editions[p.framework_id]}" for p in periods}

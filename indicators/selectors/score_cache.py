@@ -1,28 +1,28 @@
-"""Score snapshots in the shared cache, never stale: every write to a period bumps its version.
+"""Score snapshots in the shared cache, never stale: keyed by the data version.
 
-A snapshot's key carries the period's version number, itself kept in the cache, and the
-revision of the period's framework edition (bumped by every framework edit, see
-clusters.services.framework_revise). Reading takes both first and computes after, so a write
-that commits meanwhile changes the key and the snapshot stored under the old one is simply
-never read again.
+A snapshot's key carries `kla_portal.versions.current()`, which moves after every committed
+write to the data (status changes, imports, draft saves, evidence, framework edits, bulk
+updates alike), and the day, since readiness judges documents by date. Reading takes the
+version first and computes after, so a write that commits meanwhile changes the key and the
+snapshot stored under the old one is simply never read again.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils import timezone
 
 from clusters import scoring
 from clusters.scoring import Score
 from clusters.selectors import framework_spec
 from indicators.models import Period
 from indicators.selectors.periods import NotFound
-from indicators.selectors.readiness import requirements_stamp, requirements_stamps
-from indicators.selectors.scores import BASES, READY, answers_by_period, period_score
+from indicators.selectors.scores import BASES, answers_by_period, period_score
+from kla_portal import versions
 
 T = TypeVar("T")
 
@@ -32,30 +32,39 @@ T = TypeVar("T")
 SNAPSHOT_FORMAT = 2
 
 
-def _version_key(period_id: int) -> str:
-    return f"score-version:{period_id}"
-
-
-def _version(period_id: int) -> int:
-    key = _version_key(period_id)
-    version = cache.get(key)
-    if version is None:
-        # Start from the clock, not 1: if the version was evicted, old snapshots keyed with
-        # small numbers must not come back to life.
-        cache.add(key, time.time_ns(), timeout=None)
-        version = cache.get(key)
-    return version
+def _key(period: Period, name: str, version: int) -> str:
+    return f"{name}:v{SNAPSHOT_FORMAT}:{period.pk}:{timezone.localdate():%Y%m%d}:{version}"
 
 
 def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
-    """What `compute` returns for the period, cached until the next write to it or its framework.
+    """What `compute` returns for the period, cached until the next write to the data."""
+    return period_cached_many(period, {name: compute})[name]
 
-    `period.framework` should come joined (the selectors load periods with it), or reading its
-    revision costs a query.
-    """
-    if not settings.SCORE_CACHE_SECONDS:
+
+def period_cached_many(period: Period, computes: dict[str, Callable[[], T]]) -> dict[str, T]:
+    """Several snapshots of one period in one round trip to the cache; the missing computed."""
+    version = versions.current()
+    if version is None:
+        return {name: compute() for name, compute in computes.items()}
+    keys = {name: _key(period, name, version) for name in computes}
+    found = cache.get_many(keys.values())
+    values, missing = {}, {}
+    for name, compute in computes.items():
+        if keys[name] in found:
+            values[name] = found[keys[name]]
+        else:
+            values[name] = missing[keys[name]] = compute()
+    if missing:
+        cache.set_many(missing, timeout=settings.SCORE_CACHE_SECONDS)
+    return values
+
+
+def inputs_cached(name: str, compute: Callable[[], T]) -> T:
+    """What `compute` returns, cached under a `name` that holds a digest of everything it is
+    computed from: no version in the key, so no write recomputes it unless its inputs change."""
+    if not versions.enabled():
         return compute()
-    key = _key(name, period, _version(period.pk))
+    key = f"inputs:{name}"
     value = cache.get(key)
     if value is None:
         value = compute()
@@ -63,48 +72,41 @@ def period_cached(period: Period, name: str, compute: Callable[[], T]) -> T:
     return value
 
 
-def _key(name: str, period: Period, version: int) -> str:
-    return f"{name}:v{SNAPSHOT_FORMAT}:{period.pk}:{period.framework.revision}:{version}"
+def _check(basis: str) -> None:
+    if basis not in BASES:
+        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
 
 
 def cached_period_score(period: Period, basis: str) -> Score:
     """The period's score on a basis, from the cache when nothing changed since it was computed."""
-    if basis not in BASES:
-        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
-    name = f"score:{basis}"
-    if basis == READY:
-        # Requirement edits and the reference date change readiness without writing to the period.
-        name += f":{requirements_stamp(period)}"
-    return period_cached(period, name, lambda: period_score(period, basis))
+    _check(basis)
+    return period_cached(period, f"score:{basis}", lambda: period_score(period, basis))
 
 
-def score_cache_invalidate(period_id: int) -> None:
-    """Make every cached score of the period stale; call after a write to it commits."""
-    try:
-        cache.incr(_version_key(period_id))
-    except ValueError:  # no version yet (or evicted): nothing cached can be read anyway
-        cache.add(_version_key(period_id), time.time_ns(), timeout=None)
+def cached_period_scores(period: Period, *bases: str) -> list[Score]:
+    """The period's scores on several bases in one round trip to the cache."""
+    for basis in bases:
+        _check(basis)
+    found = period_cached_many(
+        period, {f"score:{b}": (lambda b=b: period_score(period, b)) for b in bases}
+    )
+    return [found[f"score:{b}"] for b in bases]
 
 
-def cached_period_scores(periods: list[Period], basis: str) -> dict[int, Score]:
+def period_scores_of(periods: list[Period], basis: str) -> dict[int, Score]:
     """Per period id, its score on a basis, as `cached_period_score` gives it one by one, for
-    any number of periods in a constant number of queries: versions and snapshots read from
-    the cache at once, the answers of every period not cached in one query, one framework spec
-    per edition. The keys are `period_cached`'s, so both read each other's snapshots.
-    """
-    if basis not in BASES:
-        raise NotFound(f"Basis '{basis}' tidak dikenal: pilih 'verified', 'self' atau 'ready'.")
+    any number of periods in a constant number of queries (the province overview): the
+    snapshots read from the cache at once, the answers of every period not cached in one query,
+    one framework spec per edition. The keys are `period_cached`'s, so both read each other's
+    snapshots."""
+    _check(basis)
     periods = list(periods)
     if not periods:
         return {}
-    if not settings.SCORE_CACHE_SECONDS:
+    version = versions.current()
+    if version is None:
         return _scores(periods, basis)
-    stamps = requirements_stamps(periods) if basis == READY else {}
-    versions = _versions([p.pk for p in periods])
-    keys = {}
-    for p in periods:
-        name = f"score:{basis}" + (f":{stamps[p.pk]}" if basis == READY else "")
-        keys[p.pk] = _key(name, p, versions[p.pk])
+    keys = {p.pk: _key(p, f"score:{basis}", version) for p in periods}
     found = cache.get_many(list(keys.values()))
     scores = {pk: found[key] for pk, key in keys.items() if key in found}
     computed = _scores([p for p in periods if p.pk not in scores], basis)
@@ -114,14 +116,6 @@ def cached_period_scores(periods: list[Period], basis: str) -> dict[int, Score]:
             timeout=settings.SCORE_CACHE_SECONDS,
         )
     return scores | computed
-
-
-def _versions(period_ids: list[int]) -> dict[int, int]:
-    found = cache.get_many([_version_key(pk) for pk in period_ids])
-    return {
-        pk: found[_version_key(pk)] if _version_key(pk) in found else _version(pk)
-        for pk in period_ids
-    }
 
 
 def _scores(periods: list[Period], basis: str) -> dict[int, Score]:

@@ -13,7 +13,6 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from indicators.models import Agency, Evidence, Submission
-from indicators.selectors.score_cache import score_cache_invalidate
 from indicators.services import workflow
 from indicators.uploads import EvidenceRejected, evidence_clean_name, evidence_inspect, sha256
 
@@ -86,8 +85,8 @@ def evidence_add(*, submission: Submission, upload, actor, title: str = "") -> E
 def evidence_add_answer(*, submission: Submission, upload, actor, title: str = "") -> Evidence:
     """Attach a file that answers a verifier's finding: the same content checks and quotas, to a
     submission in any status (the ministry asks for files after DP3AKB approved), never to a
-    locked period. A file on an approved answer may change the ready score, so scores are
-    made stale."""
+    locked period. A file on an approved answer may change the ready score: the data version
+    (`kla_portal.versions`) moves with the write, as for every upload."""
     found = evidence_inspect(upload)
     current = (
         Submission.objects.select_for_update(of=("self",))
@@ -96,10 +95,7 @@ def evidence_add_answer(*, submission: Submission, upload, actor, title: str = "
     )
     if current.period.locked:
         raise workflow.WorkflowError(_("Periode sudah dikunci; berkas tidak dapat ditambahkan."))
-    evidence = _attach(current, upload, found, actor, title)
-    period_id = current.period_id
-    transaction.on_commit(lambda: score_cache_invalidate(period_id))
-    return evidence
+    return _attach(current, upload, found, actor, title)
 
 
 def _attach(current: Submission, upload, found, actor, title: str) -> Evidence:

@@ -24,7 +24,6 @@ from clusters.models import Item
 from indicators.answers import SpreadsheetNumber, clean_answer
 from indicators.exports.cells import unneutralise
 from indicators.models import Agency, Assignment, ImportConfirmation, Period, Submission
-from indicators.selectors.score_cache import score_cache_invalidate
 from indicators.services.import_changes import (
     CleanRow,
     ImportPlan,
@@ -559,7 +558,5 @@ def _import(
             raise StalePreview(
                 [RowError(1, None, _("data berubah selama impor: ulangi impor"))]
             ) from None
-        period_id = period.pk
-        transaction.on_commit(lambda: score_cache_invalidate(period_id))
         transaction.on_commit(lambda: import_notify(period, events))
     return plan

@@ -21,7 +21,6 @@ from clusters.models import Item
 from indicators.models import Agency, Period, ReviewEvent, Submission, evidence_storage
 from indicators.selectors.flags import submission_flags
 from indicators.selectors.readiness import submission_readiness
-from indicators.selectors.score_cache import score_cache_invalidate
 
 logger = logging.getLogger("kla.review")
 
@@ -200,7 +199,6 @@ def submission_save(
                 for name, value in values.items():
                     setattr(submission, name, value)
                 submission.save()
-                _invalidate_scores_on_commit(submission.period_id)
                 return submission
         except IntegrityError as exc:  # the unique constraint: another tab created it first
             raise Conflict() from exc
@@ -212,13 +210,7 @@ def submission_save(
     current.version += 1
     current.updated_by = actor
     current.save()
-    _invalidate_scores_on_commit(current.period_id)
     return current
-
-
-def _invalidate_scores_on_commit(period_id: int) -> None:
-    # After commit: a snapshot recomputed before then would still see the old rows.
-    transaction.on_commit(lambda: score_cache_invalidate(period_id))
 
 
 def _check_note(action: str, note: str) -> None:
@@ -266,7 +258,6 @@ def _transition(
     if target == S.SUBMITTED:
         submission.submitted_at = timezone.now()
     submission.save()
-    _invalidate_scores_on_commit(submission.period_id)
     logger.info(
         "review %s submission=%s %s->%s by %s",
         action,
@@ -443,5 +434,4 @@ def submission_delete(*, submission_id: int, actor) -> list[str]:
             storage.delete(name)
 
     transaction.on_commit(remove_files)
-    _invalidate_scores_on_commit(submission.period_id)
     return names

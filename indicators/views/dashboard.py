@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -15,6 +16,7 @@ from indicators.selectors.dashboard import (
     official_result,
     summary_sentence,
 )
+from kla_portal.content_cache import cached_content
 from verification.selectors.stages import dashboard_stages
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -31,26 +33,43 @@ def _scope(request):
 def dashboard(request):
     """Where the region stands, how sure it is, what is missing, who must act, the way up."""
     scope = _scope(request)
-    data = dashboard_data(scope.period)
-    agency = next((a for a in data.agencies if a.code == request.GET.get("agency")), None)
-    timeline, forecast_years = dashboard_stages(scope.period)
-    context = {
-        "scope": scope,
-        "data": data,
-        "summary": summary_sentence(data),
-        "official": official_result(data),
-        "agency": agency,
-        "indicators": indicators_of_agency(data.indicators, agency.code)
-        if agency
-        else data.indicators,
-        "printed_at": timezone.localtime(),
-        "expiring": list(expiring_certifications(regions=[scope.region])),
-        "alert_days": alert_days(),
-        # The ministry's stages beside the forecast frozen at self-assessment (verification/).
-        "timeline": timeline,
-        "forecast_years": forecast_years,
-    }
-    return render(request, "indicators/dashboard.html", context)
+    wanted = request.GET.get("agency")
+
+    def context():
+        data = dashboard_data(scope.period)
+        agency = next((a for a in data.agencies if a.code == wanted), None)
+        timeline, forecast_years = dashboard_stages(scope.period)
+        return {
+            "scope": scope,
+            "data": data,
+            "summary": summary_sentence(data),
+            "official": official_result(data),
+            "agency": agency,
+            "indicators": indicators_of_agency(data.indicators, agency.code)
+            if agency
+            else data.indicators,
+            "expiring": list(expiring_certifications(regions=[scope.region])),
+            "alert_days": alert_days(),
+            # The ministry's stages beside the forecast frozen at self-assessment (verification/).
+            "timeline": timeline,
+            "forecast_years": forecast_years,
+        }
+
+    # The regions this visitor may pick from (the filter's choices) are part of the content.
+    key = (scope.region.pk, scope.period.pk, tuple(r.pk for r in scope.regions), wanted or "")
+    printed = render_to_string(
+        "indicators/dashboard_printed.html",
+        {"printed_at": timezone.localtime(), "user": request.user},
+    )
+    content = cached_content(
+        request,
+        name="dashboard",
+        scope=key,
+        template="indicators/dashboard_content.html",
+        context=context,
+        fresh={"printed_by": printed},
+    )
+    return render(request, "indicators/dashboard.html", {"content": content})
 
 
 @require_GET

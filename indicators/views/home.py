@@ -2,12 +2,14 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.template.loader import render_to_string
 
 from facilities.expiry import alert_days, expiring_certifications
 from facilities.models import FacilityType
 from indicators import access, roles
 from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
+from kla_portal.content_cache import cached_content
 from verification.selectors.findings import open_for_agencies
 
 
@@ -24,28 +26,45 @@ def home(request):
         }
         return render(request, "indicators/landing.html", context)
     agency = access.agency_for_operator(user, request.GET.get("agency"), agencies)
-    period = current_period(agency.region)
     status = request.GET.get("status")
     status = status if status in workspace.STATUS_FILTERS else ""
-    items = workspace.workspace_for(agency, period, status) if period else None
     only = request.GET.get("readiness")
-    context = {
-        "agency": agency,
-        "agencies": agencies,
-        "period": period,
-        "workspace": items,
-        "readiness": readiness_views.workspace_readiness(items, only) if items else None,
-        "readiness_filter": only if only in readiness_views.READY_FILTERS else "",
-        "status_filter": status,
-        "notices": workspace.notices_for(agencies, period) if period else [],
-        # The register, for agencies that supply places of some type (and their alerts).
-        "supplies_register": any(
-            agency.code.upper() in t.agency_codes for t in FacilityType.objects.all()
-        ),
-        "expiring": list(expiring_certifications(agencies=[agency])),
-        "alert_days": alert_days(),
-        "part": dashboard.agency_part(items) if items else None,
-        # The verifiers' findings still waiting on these agencies, first on the page.
-        "findings": open_for_agencies(agencies),
-    }
-    return render(request, "indicators/home.html", context)
+    only = only if only in readiness_views.READY_FILTERS else ""
+
+    def context():
+        period = current_period(agency.region)
+        items = workspace.workspace_for(agency, period, status) if period else None
+        return {
+            "agency": agency,
+            "agencies": agencies,
+            "period": period,
+            "workspace": items,
+            "readiness": readiness_views.workspace_readiness(items, only) if items else None,
+            "readiness_filter": only,
+            "status_filter": status,
+            "notices": workspace.notices_for(agencies, period) if period else [],
+            # The register, for agencies that supply places of some type (and their alerts).
+            "supplies_register": any(
+                agency.code.upper() in t.agency_codes for t in FacilityType.objects.all()
+            ),
+            "expiring": list(expiring_certifications(agencies=[agency])),
+            "alert_days": alert_days(),
+            "part": dashboard.agency_part(items) if items else None,
+        }
+
+    # The operator's agencies (the switcher, the notices) and the filters decide the content.
+    scope = (tuple(a.pk for a in agencies), agency.pk, status, only)
+    # The verifiers' findings still waiting on these agencies, first on the page: rendered on
+    # every request, since "overdue" changes with the clock and not with a write.
+    findings = render_to_string(
+        "verification/home_findings.html", {"findings": open_for_agencies(agencies)}
+    )
+    content = cached_content(
+        request,
+        name="home",
+        scope=scope,
+        template="indicators/home_content.html",
+        context=context,
+        fresh={"findings": findings},
+    )
+    return render(request, "indicators/home.html", {"agency": agency, "content": content})

@@ -14,6 +14,7 @@ from indicators.forms import SUBMIT, TAKE, AnswerForm, TakeForm, field_ids
 from indicators.forms_documents import document_details
 from indicators.selectors import readiness_views, workspace
 from indicators.services import answering, workflow
+from kla_portal.content_cache import cached_content
 
 
 def item_url(agency, item_code: str) -> str:
@@ -24,16 +25,71 @@ def item_url(agency, item_code: str) -> str:
 @login_required
 def item_detail(request, code):
     """The question, the answer form fitted to its kind, files, last year and the history."""
-    found = access.item_for_operator(request.user, code, request.GET.get("agency"))
+    posted = request.method == "POST"
+    found = access.item_for_operator(
+        request.user, code, request.GET.get("agency"), with_submission=posted
+    )
     agency, period, item, submission = found.agency, found.period, found.item, found.submission
-    if request.method == "POST" and request.POST.get("intent") == TAKE:
+    if posted and request.POST.get("intent") == TAKE:
         return _take(request, agency, item, submission)
+    if posted:
+        return _answer(request, agency, period, item, submission)
+
+    def context():
+        submission = workspace.submission_for(agency=agency, item=item, period=period)
+        page, checklist = _page(agency, period, item, submission)
+        form = AnswerForm(
+            item=item,
+            submission=submission,
+            has_evidence=bool(page.evidence) or page.register_listed,
+            requirements=checklist.requirements,
+        )
+        return _context(agency, period, item, submission, page, checklist, form)
+
+    # Operators of the agency all see the same item page; the access check above is per user.
+    # The answer is read only to render: the data version covers it.
+    content = cached_content(
+        request,
+        name="item",
+        scope=(agency.pk, period.pk, item.pk),
+        template="indicators/item_content.html",
+        context=context,
+    )
+    context = {"agency": agency, "item": item, "content": content}
+    return render(request, "indicators/item.html", context)
+
+
+def _page(agency, period, item, submission):
     page = workspace.item_page(agency, period, item, submission)
     checklist = readiness_views.item_checklist(
         item, period, submission, page.evidence, page.previous, register=page.register
     )
+    return page, checklist
+
+
+def _context(agency, period, item, submission, page, checklist, form, conflict=False):
+    return {
+        "agency": agency,
+        "period": period,
+        "item": item,
+        "page": page,
+        "next_item": workspace.next_to_fill(agency, period, item),
+        "direction": workspace.scoring_direction(item),
+        "withdrawable": submission.pk and workflow.withdraw_refusal(submission) is None,
+        "checklist": checklist,
+        "form": form,
+        "invalid_fields": field_ids(form) if form.is_bound else [],
+        "editable": workflow.can_edit(submission),
+        "edit_refusal": workflow.edit_refusal(submission),
+        "conflict": conflict,
+    }
+
+
+def _answer(request, agency, period, item, submission):
+    """Save (and perhaps submit) the answer; on refusal the page again, with what was typed."""
+    page, checklist = _page(agency, period, item, submission)
     form = AnswerForm(
-        request.POST or None,
+        request.POST,
         request.FILES or None,
         item=item,
         submission=submission,
@@ -42,7 +98,7 @@ def item_detail(request, code):
         requirements=checklist.requirements,
     )
     conflict = False
-    if request.method == "POST" and form.is_valid():
+    if form.is_valid():
         try:
             answering.submission_answer(
                 submission=submission,
@@ -61,21 +117,16 @@ def item_detail(request, code):
             done = _("Isian diajukan untuk diverifikasi.") if form.intent == SUBMIT else None
             messages.success(request, done or _("Isian tersimpan sebagai draf."))
             return redirect(item_url(agency, item.code))
-    context = {
-        "agency": agency,
-        "period": period,
-        "item": item,
-        "page": page,
-        "next_item": workspace.next_to_fill(agency, period, item),
-        "direction": workspace.scoring_direction(item),
-        "withdrawable": submission.pk and workflow.withdraw_refusal(submission) is None,
-        "checklist": checklist,
-        "form": form,
-        "invalid_fields": field_ids(form) if form.is_bound else [],
-        "editable": workflow.can_edit(submission),
-        "edit_refusal": workflow.edit_refusal(submission),
-        "conflict": conflict,
-    }
+    values = _context(agency, period, item, submission, page, checklist, form, conflict)
+    # The form's bound state and the request's file name: never cached (a POST renders fresh).
+    content = cached_content(
+        request,
+        name="item",
+        scope=(),
+        template="indicators/item_content.html",
+        context=lambda: {**values, "request": request},
+    )
+    context = {"agency": agency, "item": item, "content": content}
     return render(request, "indicators/item.html", context, status=400 if form.errors else 200)
 
 

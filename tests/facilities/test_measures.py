@@ -13,6 +13,7 @@ from facilities.seeding import certify, place
 from facilities.selectors import facility_values_document, item_register_values
 from facilities.services import reference_load
 from indicators.models import Agency
+from tests.conftest import nothing_cached
 
 DAY = datetime.timedelta(days=1)
 
@@ -133,12 +134,14 @@ def test_facility_values_prints_every_fed_item_in_constant_queries(period):
     )
     assert "II.11.a" in table.getvalue() and "Taman A" in table.getvalue()
 
+    nothing_cached()
     with CaptureQueriesContext(connection) as few:
         facility_values_document(period)
     for n in range(12):
         school = place(region, "SEKOLAH", f"S{n}", "64.71.05.1002", "DISDIK", level="SD/MI")
         certify(school, "SRA", ref - DAY)
         place(region, "PATBM", f"P{n}", "64.71.01.1001", "DP3AKB")
+    nothing_cached()
     with CaptureQueriesContext(connection) as many:
         facility_values_document(period)
     assert len(few) == len(many)

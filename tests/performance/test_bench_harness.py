@@ -30,19 +30,43 @@ def test_the_trivial_view_is_the_first_page_and_every_page_has_a_budget():
     "engine", ["django.contrib.sessions.backends.db", "django.contrib.sessions.backends.cache"]
 )
 def test_every_benched_page_answers_the_bench_session_on_generated_data(
-    generate, client, settings, engine
+    generate, client, settings, engine, monkeypatch
 ):
     settings.ROOT_URLCONF = "benchmarks.urls"
+    settings.MIDDLEWARE = ["benchmarks.cold.ColdMiddleware", *settings.MIDDLEWARE]
     settings.SESSION_ENGINE = engine  # the bench runs with Redis: sessions in the cache
-    generate(regions=1, agencies=20)
+    generate(regions=2, agencies=20)
     objects = sample_objects()
+    written = objects["cold_submission"]
+    assert written.period.region != objects["submission"].period.region
+    monkeypatch.setenv("BENCH_COLD_SUBMISSION", str(written.pk))
     for page in PAGES:
         client.cookies.clear()
         if page.user:
             name, _, key = session_cookie(objects[page.user]).partition("=")
             client.cookies[name] = key
         path = page_path(page, objects)
-        assert client.get(path).status_code == 200, (page.name, path)
+        headers = {"X-Bench-Cold": "1"} if page.cold else {}
+        assert client.get(path, headers=headers).status_code == 200, (page.name, path)
+
+
+def test_a_cold_request_follows_a_committed_write_that_moves_the_version(
+    generate, client, settings, monkeypatch
+):
+    from kla_portal import versions
+
+    settings.ROOT_URLCONF = "benchmarks.urls"
+    settings.MIDDLEWARE = ["benchmarks.cold.ColdMiddleware", *settings.MIDDLEWARE]
+    generate(regions=2, agencies=20)
+    objects = sample_objects()
+    monkeypatch.setenv("BENCH_COLD_SUBMISSION", str(objects["cold_submission"].pk))
+    before = versions.current()
+    assert client.get("/bench/trivial", headers={"X-Bench-Cold": "1"}).status_code == 200
+    middle = versions.current()
+    assert client.get("/bench/write").status_code == 200
+    assert before != middle != versions.current()
+    assert client.get("/bench/trivial").status_code == 200
+    assert versions.current() == versions.current()
 
 
 def test_a_page_the_bench_cannot_locate_is_refused():

@@ -37,3 +37,13 @@ def test_a_logged_in_visitor_keeps_the_session_in_redis(redis_cache, redis_url, 
     assert client.get(reverse("indicators:home")).status_code == 200
     client.post(reverse("logout"))
     assert not server.exists(f"{redis_cache}:1:django.contrib.sessions.cache{key}")
+
+
+def test_one_redis_client_serves_every_call(redis_cache):
+    """Django builds a client per call; ours keeps one per connection pool."""
+    backend = cache._cache
+    first = backend.get_client(write=True)
+    cache.set("x", 1)
+    assert cache.get("x") == 1
+    assert backend.get_client(write=True) is first
+    assert backend.get_client(write=False) is backend.get_client(write=False)

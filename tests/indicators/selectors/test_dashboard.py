@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from indicators.models import Agency, OfficialResult, Submission
 from indicators.selectors.dashboard import dashboard_data
+from tests.conftest import nothing_cached
 
 URL = "/dashboard/"
 
@@ -229,9 +230,11 @@ def _grow(period, factor):
 def test_query_count_does_not_grow_with_the_data(client, demo_with_values, gugus_tugas):
     client.force_login(gugus_tugas)
     client.get(URL)  # warm the session and caches
+    nothing_cached()
     with CaptureQueriesContext(connection) as small:
         assert client.get(URL).status_code == 200
     _grow(demo_with_values.period, 3)
+    nothing_cached()
     with CaptureQueriesContext(connection) as large:
         assert client.get(URL).status_code == 200
     assert Submission.objects.filter(period=demo_with_values.period).count() > 180

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from clusters.models import EvidenceRequirement
 from indicators.models import Evidence, ReviewEvent, Submission
-from tests.conftest import PDF, attach_evidence, make_ready, make_submission, upload
+from tests.conftest import PDF, attach_evidence, make_ready, make_submission, nothing_cached, upload
 
 S = Submission.Status
 ITEM = "III.12.a"  # Dinkes; asks for one document, "data", no older than 12 months
@@ -170,10 +170,12 @@ def test_the_item_page_costs_the_same_queries_with_more_files(client, operator, 
     url = f"/items/{ITEM}/?agency=DINKES"
     attach_evidence(draft)
     client.get(url)
+    nothing_cached()
     with CaptureQueriesContext(connection) as few:
         client.get(url)
     for n in range(4):
         attach_evidence(draft, content=PDF + bytes([n]))
+    nothing_cached()
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
