@@ -20,7 +20,7 @@ from facilities import measures
 from facilities.feeds import feed_rules
 from facilities.models import Certification, Facility, FacilityType, Standard
 from indicators.answers import format_number
-from indicators.models import Assignment, Kecamatan, Kelurahan
+from indicators.models import Agency, Assignment, Kecamatan, Kelurahan
 from kla_portal import versions
 
 
@@ -131,12 +131,32 @@ def register_on(region_id: int, day: datetime.date) -> Register:
     return registers_on([(region_id, day)])[(region_id, day)]
 
 
+# What a register is read from: only writes to these tables read it again.
+REGISTER_MODELS = (Facility, Certification, FacilityType, Standard, Kelurahan, Kecamatan, Agency)
+
+
 def registers_on(wanted) -> dict[tuple[int, datetime.date], Register]:
     """Per (region id, day), the region's register on that day: for any number of regions and
-    days in the same four queries (the province overview scores many regions at once)."""
+    days in the same four queries (the province overview scores many regions at once), and
+    from the shared cache until the next write to the register's tables (`kla_portal.versions`:
+    the review queue, the item and review pages and the forecasts read it on every visit)."""
     wanted = sorted(set(wanted))
     if not wanted:
         return {}
+    version = versions.current(*REGISTER_MODELS)
+    if version is None:
+        return _registers_on(wanted)
+    keys = {w: f"register:{w[0]}:{w[1]:%Y%m%d}:{version}" for w in wanted}
+    found = cache.get_many(list(keys.values()))
+    result = {w: found[key] for w, key in keys.items() if key in found}
+    if missing := [w for w in wanted if w not in result]:
+        read = _registers_on(missing)
+        cache.set_many({keys[w]: read[w] for w in missing}, timeout=settings.SCORE_CACHE_SECONDS)
+        result |= read
+    return result
+
+
+def _registers_on(wanted) -> dict[tuple[int, datetime.date], Register]:
     regions = {region_id for region_id, _day in wanted}
     open_where = Q(pk__in=[])
     for region_id, day in wanted:
