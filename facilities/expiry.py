@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from facilities.models import Certification
+from facilities.models import Certification, Facility
+from indicators.models import Kelurahan
 
 
 def alert_days() -> int:
@@ -40,8 +41,10 @@ def expiring_certifications(
     if agencies is not None:
         found = found.filter(facility__agency__in=agencies)
     if regions is not None:
+        # By ids, as `selectors.register_on`: no OR across joins of every certificate.
         found = found.filter(
-            Q(facility__region__in=regions) | Q(kelurahan__kecamatan__region__in=regions)
+            Q(facility__in=Facility.objects.filter(region__in=regions).values("pk"))
+            | Q(kelurahan__in=Kelurahan.objects.filter(kecamatan__region__in=regions).values("pk"))
         )
     return found.select_related(
         "standard", "facility__agency", "facility__kelurahan", "kelurahan"
