@@ -136,8 +136,10 @@ def test_the_same_file_in_another_region_is_no_sign_and_reveals_nothing(demo, ot
         region=other_region,
         framework=demo.period.framework,
         year=demo.period.year - 1,
-        opens_on=demo.period.opens_on.replace(year=demo.period.year - 1),
-        closes_on=demo.period.closes_on.replace(year=demo.period.year - 1),
+        # The previous year's whole window: the demo's own may end in the next calendar year
+        # (its deadline is counted from today), which moved back one year would end too early.
+        opens_on=datetime.date(demo.period.year - 1, 1, 2),
+        closes_on=datetime.date(demo.period.year - 1, 12, 31),
     )
     agency = Agency.objects.get(region=other_region, code="DP3AKB")
     Assignment.objects.create(agency=agency, item=mine.item)
