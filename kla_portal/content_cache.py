@@ -45,12 +45,15 @@ def cached_content(
     template: str,
     context: Callable[[], dict],
     fresh: dict[str, str] | None = None,
+    lifetime: Callable[[dict], float | None] | None = None,
 ) -> SafeString:
     """The rendered `template` for `scope`: from the cache when the data has not changed since.
 
     `context` is called only when it must be rendered; `scope` must hold everything that
     context depends on besides the data (which the version covers), the day and the language.
     `fresh` maps names to HTML put in on every request (the template prints `fresh.<name>`).
+    `lifetime`, given the context, says for how many seconds at most the rendering holds when it
+    shows something that changes with the clock rather than with a write ("waiting 3 days").
     """
     fresh = fresh or {}
     version = versions.current() if request.method == "GET" else None
@@ -61,8 +64,11 @@ def cached_content(
         values["csrf_token"] = CSRF_PLACEHOLDER
         values["fresh"] = {n: mark_safe(_placeholder(n)) for n in fresh}  # noqa: S308 - ours
         html = render_to_string(template, values)
-        if key:
-            cache.set(key, html, timeout=settings.SCORE_CACHE_SECONDS)
+        seconds = settings.SCORE_CACHE_SECONDS
+        if lifetime is not None and (until := lifetime(values)) is not None:
+            seconds = min(seconds, int(until))
+        if key and seconds > 0:
+            cache.set(key, html, timeout=seconds)
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
     for n, part in fresh.items():

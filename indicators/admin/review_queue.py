@@ -9,6 +9,7 @@ from django.contrib import admin, messages
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import access, roles
@@ -17,6 +18,7 @@ from indicators.selectors import flags as flag_signs
 from indicators.selectors import review_queue
 from indicators.selectors.review_queue import QueueFilters
 from indicators.services import review, workflow
+from kla_portal.content_cache import cached_content
 
 BULK_ACTIONS = (review.APPROVE, review.RETURN)
 
@@ -38,44 +40,73 @@ def queue_view(request):
     if request.method == "POST":
         _bulk(request, scope.period)
         return redirect(back)
-    page = review_queue.review_queue_page(scope.period, filters)
-    row_query = filters.query(page=filters.page)
-    base = reverse("admin:review_page", args=[0]).removesuffix("0/")
-    for row in page.rows:
-        row.url = f"{base}{row.submission.pk}/" + (f"?{row_query}" if row_query else "")
-    statuses = [
-        (status, label, page.counts.get(status), queue_url(filters, status=status))
-        for status, label in (
-            ("submitted", _("Menunggu tinjauan")),
-            ("returned", _("Dikembalikan")),
-            ("approved", _("Disetujui")),
-            ("draft", _("Draf")),
-            ("all", _("Semua")),
-        )
-    ]
+
+    # Who may see this region was checked above (on every request); the rows, counts and
+    # filter choices are rendered once per region, period, filters, regions offered, language,
+    # day and data version (`kla_portal.content_cache`), and until a row's waiting time moves.
+    def content_context():
+        page = review_queue.review_queue_page(scope.period, filters)
+        row_query = filters.query(page=filters.page)
+        base = reverse("admin:review_page", args=[0]).removesuffix("0/")
+        for row in page.rows:
+            row.url = f"{base}{row.submission.pk}/" + (f"?{row_query}" if row_query else "")
+        statuses = [
+            (status, label, page.counts.get(status), queue_url(filters, status=status))
+            for status, label in (
+                ("submitted", _("Menunggu tinjauan")),
+                ("returned", _("Dikembalikan")),
+                ("approved", _("Disetujui")),
+                ("draft", _("Draf")),
+                ("all", _("Semua")),
+            )
+        ]
+        return {
+            "scope": scope,
+            "page": page,
+            "filters": filters,
+            "statuses": statuses,
+            "total_all": sum(page.counts.values()),
+            "row_query": row_query,
+            "flag_choices": [(code, flag_signs.label(code)) for code in flag_signs.CODES],
+            "previous_url": queue_url(filters, page=str(filters.page_number - 1))
+            if filters.page_number > 1
+            else "",
+            "next_url": queue_url(filters, page=str(filters.page_number + 1))
+            if filters.page_number < page.pages
+            else "",
+            "note_max": workflow.NOTE_MAX_LENGTH,
+            # Translated once here rather than once per row in the template.
+            "never_reviewed": _("belum pernah ditinjau"),
+            "no_change": _("tidak ada perubahan"),
+            "ready_label": _("siap"),
+            "not_ready_label": _("belum siap"),
+            "findings_label": _("temuan terbuka"),
+        }
+
+    def lifetime(values) -> float | None:
+        at = values["page"].marks_change_at
+        return None if at is None else max(1.0, (at - timezone.now()).total_seconds())
+
+    scope_key = (
+        scope.region.pk,
+        scope.period.pk,
+        tuple(r.pk for r in scope.regions),
+        tuple(p.pk for p in scope.periods),
+        filters.query(page=filters.page),
+    )
+    content = cached_content(
+        request,
+        name="review-queue",
+        scope=scope_key,
+        template="admin/indicators/review_queue_content.html",
+        context=content_context,
+        lifetime=lifetime,
+    )
     context = {
         **admin.site.lean_context(request),
         "title": _("Antrean tinjauan"),
         "scope": scope,
-        "page": page,
-        "filters": filters,
-        "statuses": statuses,
-        "total_all": sum(page.counts.values()),
-        "row_query": row_query,
-        "flag_choices": [(code, flag_signs.label(code)) for code in flag_signs.CODES],
-        "previous_url": queue_url(filters, page=str(filters.page_number - 1))
-        if filters.page_number > 1
-        else "",
-        "next_url": queue_url(filters, page=str(filters.page_number + 1))
-        if filters.page_number < page.pages
-        else "",
-        "note_max": workflow.NOTE_MAX_LENGTH,
-        # Translated once here rather than once per row in the template.
-        "never_reviewed": _("belum pernah ditinjau"),
-        "no_change": _("tidak ada perubahan"),
-        "ready_label": _("siap"),
-        "not_ready_label": _("belum siap"),
-        "findings_label": _("temuan terbuka"),
+        "content": content,
     }
     return TemplateResponse(request, "admin/indicators/review_queue.html", context)
 

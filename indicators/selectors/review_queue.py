@@ -213,6 +213,9 @@ class QueuePage:
     clusters: list
     indicators: list
     agencies: list
+    # The first moment a row's "waiting N days" or overdue mark changes by the clock alone
+    # (None: no row waits): a rendering of the page holds until then, or until a write.
+    marks_change_at: datetime.datetime | None = None
 
     @property
     def pages(self) -> int:
@@ -292,10 +295,14 @@ def review_queue_page(period: Period, filters: QueueFilters, now=None) -> QueueP
     findings = open_findings_of(submissions)
     queue_rows = []
     statuses = dict(Submission.Status.choices)
+    changes_at = []
     for s in submissions:
         waiting = None
         if s.status == Submission.Status.SUBMITTED and s.submitted_at:
             waiting = (now - s.submitted_at).days
+            changes_at.append(s.submitted_at + datetime.timedelta(days=waiting + 1))
+            if now - s.submitted_at <= OVERDUE_AFTER:
+                changes_at.append(s.submitted_at + OVERDUE_AFTER + datetime.timedelta(seconds=1))
         changed, first = changes.get(s.pk, ([], True))
         queue_rows.append(
             QueueRow(
@@ -331,6 +338,7 @@ def review_queue_page(period: Period, filters: QueueFilters, now=None) -> QueueP
         clusters=clusters,
         indicators=list(indicators.order_by("cluster__order", "number")),
         agencies=list(agencies.only("pk", "code", "name", "short_name")),
+        marks_change_at=min(changes_at, default=None),
     )
 
 

@@ -1,5 +1,6 @@
 """The cached pages are never stale: after every kind of write, in a random order, the operator
-home, the item page and the dashboard served from the content cache equal a fresh rendering.
+home, the item page, the dashboard and the review queue served from the content cache equal a
+fresh rendering.
 
 The writes really commit (a transactional test), so the data version moves as in production:
 through the services, the admin's kind of model saves, and the bulk paths that send no signal
@@ -58,11 +59,13 @@ class World:
             kinds.setdefault(item.kind, item)
         self.items = list(kinds.values())  # one item of each kind: every answer form
         self.clients = {}
-        for name, user in (("operator", operator), ("gugus", gugus_tugas)):
+        for name, user in (("operator", operator), ("gugus", gugus_tugas), ("verifier", verifier)):
             client = Client()
             client.force_login(user)
             self.clients[name] = client
-        self.pages = [("operator", "/"), ("gugus", "/dashboard/")] + [
+        # The review queue (issue 18) too: every status, and the waiting ones.
+        queues = [("verifier", "/admin/review/?status=all"), ("verifier", "/admin/review/")]
+        self.pages = [("operator", "/"), ("gugus", "/dashboard/"), *queues] + [
             ("operator", item_url(self.dinkes, item.code)) for item in self.items
         ]
 

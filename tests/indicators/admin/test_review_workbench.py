@@ -82,7 +82,8 @@ def test_hostile_filter_values_read_as_no_filter(verifier_client, demo):
     for query in ("?year=abc", "?status=%27%20OR%201=1", "?page=-1", "?cluster=" + "x" * 500):
         response = verifier_client.get(QUEUE + query)
         assert response.status_code == 200, query
-        assert len(response.context["page"].rows) == 1
+        # Read as no filter: the same rendering as the plain queue (from the content cache).
+        assert response.content.decode().count("<tr data-id=") == 1, query
 
 
 def test_what_changed_since_the_last_review(verifier_client, demo, verifier, operator):
