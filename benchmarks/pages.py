@@ -41,6 +41,7 @@ PAGES = [
     # Its rows come from the content cache too: the first request after a write builds them.
     Page("review queue (cold)", "/admin/review/", VERIFIER, budget=10.0, cold=True),
     Page("review page", None, VERIFIER, budget=10.0, locate="review-page"),
+    Page("review page (cold)", None, VERIFIER, budget=10.0, locate="review-page", cold=True),
 ]
 
 

@@ -13,6 +13,7 @@ from indicators.admin.review_queue import queue_url
 from indicators.selectors import review_page, review_queue
 from indicators.selectors.review_queue import QueueFilters
 from indicators.services import review, workflow
+from kla_portal.content_cache import cached_content
 
 
 def page_url(pk: int, filters: QueueFilters) -> str:
@@ -55,21 +56,47 @@ def review_page_view(request, pk):
                 return redirect(queue_url(filters, page=filters.page))
             errors[action], notes[action] = next(iter(outcome.skipped)), note
     actions, refusal = workflow.available_actions(submission, request.user)
-    page = review_page.review_page(submission)
+    offered = {action: (label, needs_note) for action, label, needs_note in actions}
+
+    # Who may see the submission was checked above, and what this reviewer may do with it is
+    # part of the key: the rest (the answer, last year's, the checklist with its files, signs,
+    # findings, both histories) is rendered once per data version (`kla_portal.content_cache`).
+    # A POST that was refused renders fresh, with what the reviewer typed and the error.
+    def content_context():
+        page = review_page.review_page(submission)
+        return {
+            "page": page,
+            "s": submission,
+            "filters": filters,
+            "form_url": page_url(submission.pk, filters),
+            "queue_url": queue_url(filters, page=filters.page),
+            "actions": offered,
+            "refusal": refusal,
+            "gaps": page.readiness.gaps if submission.status == "submitted" else [],
+            "errors": errors,
+            "notes": notes,
+            "note_max": workflow.NOTE_MAX_LENGTH,
+        }
+
+    scope = (
+        submission.pk,
+        filters.query(page=filters.page),
+        tuple((action, str(label), needs) for action, (label, needs) in offered.items()),
+        str(refusal or ""),
+    )
+    content = cached_content(
+        request,
+        name="review-page",
+        scope=scope,
+        template="admin/indicators/review_page_content.html",
+        context=content_context,
+    )
     context = {
         **admin.site.lean_context(request),
         "title": f"{submission.item.code} · {submission.agency}",
-        "page": page,
         "s": submission,
-        "filters": filters,
         "queue_url": queue_url(filters, page=filters.page),
-        "form_url": page_url(submission.pk, filters),
-        "actions": {action: (label, needs_note) for action, label, needs_note in actions},
-        "refusal": refusal,
-        "gaps": page.readiness.gaps if submission.status == "submitted" else [],
-        "errors": errors,
-        "notes": notes,
-        "note_max": workflow.NOTE_MAX_LENGTH,
+        "content": content,
     }
     return TemplateResponse(
         request, "admin/indicators/review_page.html", context, status=400 if errors else 200

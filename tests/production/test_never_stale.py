@@ -65,6 +65,10 @@ class World:
             self.clients[name] = client
         # The review queue (issue 18) too: every status, and the waiting ones.
         queues = [("verifier", "/admin/review/?status=all"), ("verifier", "/admin/review/")]
+        first = self.submission(self.items[0]) or Submission.objects.create(
+            agency=self.dinkes, item=self.items[0], period=self.period, **self.values(self.items[0])
+        )
+        queues.append(("verifier", f"/admin/review/{first.pk}/"))  # its review page
         self.pages = [("operator", "/"), ("gugus", "/dashboard/"), *queues] + [
             ("operator", item_url(self.dinkes, item.code)) for item in self.items
         ]
