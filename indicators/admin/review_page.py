@@ -25,8 +25,11 @@ def review_page_view(request, pk):
     if not roles.is_verifier(request.user):
         raise PermissionDenied
     submission = get_object_or_404(
+        # What every visit needs, in a join PostgreSQL plans quickly: eleven tables took 2.2 ms
+        # to plan (against 0.2 to run). The item's indicator, cluster and the framework are read
+        # only when the content is rendered, not when it comes from the cache.
         access.submissions_visible_to(request.user).select_related(
-            "agency", "period__region", "period__framework", "item__indicator__cluster"
+            "agency", "period__region", "item"
         ),
         pk=pk,
     )
