@@ -2,6 +2,7 @@
 file, DP3AKB closes it in the admin (and reopens it); on a desktop and a phone."""
 
 import pytest
+from playwright.sync_api import expect
 
 from clusters.models import Item
 from indicators.models import Agency
@@ -78,17 +79,17 @@ def test_dp3akb_closes_the_answered_finding_and_reopens_it(
     page.goto("/admin/verification/finding/?status=answered")
     screenshot(page, "findings-admin-list")
     page.get_by_role("link", name="III.12.a").click()
-    assert "Laporan resmi Dinkes" in page.locator("#finding-responses").inner_text()
+    expect(page.locator("#finding-responses")).to_contain_text("Laporan resmi Dinkes")
     screenshot(page, "findings-admin-answered")
     page.get_by_role("button", name="Tutup catatan").click()
-    assert "Catatan ditutup" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("Catatan ditutup")
     finding.refresh_from_db()
     assert finding.status == F.CLOSED
     screenshot(page, "findings-admin-closed")
 
     page.get_by_label("Catatan (wajib bila membuka kembali)").fill("Tanda tangan belum terbaca.")
     page.get_by_role("button", name="Buka kembali").click()
-    assert "dibuka kembali" in page.locator(".messagelist").inner_text()
+    expect(page.locator(".messagelist")).to_contain_text("dibuka kembali")
     finding.refresh_from_db()
     assert finding.status == F.OPEN
 

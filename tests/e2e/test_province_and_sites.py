@@ -7,6 +7,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from facilities.models import FieldVisitCheck
 from facilities.seeding import register_seed
@@ -46,7 +47,7 @@ def test_the_province_verifier_ranks_the_provinces_regions_on_a_phone(
     page = mobile_page
     login(page, "verifikator.kaltim")
     page.get_by_role("link", name="Ringkasan provinsi Kalimantan Timur").click()
-    assert page.title().startswith("Ringkasan provinsi")
+    expect(page).to_have_title(re.compile(r"^Ringkasan provinsi"))  # waits for the new page
     rows = page.locator("#province-table tbody tr")
     assert rows.count() == 2
     first = rows.nth(0).inner_text()
@@ -57,7 +58,7 @@ def test_the_province_verifier_ranks_the_provinces_regions_on_a_phone(
     assert no_sideways_scroll(page)
     screenshot(page, "province-overview-phone")
     page.get_by_role("link", name="Kota Balikpapan").click()
-    assert "Dasbor Gugus Tugas KLA" in page.locator("h1").inner_text()
+    expect(page.locator("h1")).to_contain_text("Dasbor Gugus Tugas KLA")
     assert "Kota Balikpapan" in page.locator(".dash-header").inner_text()
 
 
@@ -108,7 +109,7 @@ def test_the_field_visit_plan_reads_on_a_phone_and_prints_on_one_page(
     login(page, "verifikator")
     page.goto("/dashboard/")
     page.locator("#visit-plan-link").click()
-    assert page.title().startswith("Rencana lokus verifikasi lapangan")
+    expect(page).to_have_title(re.compile(r"^Rencana lokus verifikasi lapangan"))
     cards = page.locator(".visit-site")
     assert cards.count() == 3
     assert "09:00–10:00 WITA" in cards.nth(0).inner_text()
