@@ -139,13 +139,7 @@ class CertificationForm(VersionedForm):
         ) % {"types": uploads.ALLOWED_LABEL, "mb": uploads.limit_mb()}
 
     def clean_certificate_file(self):
-        upload = self.cleaned_data.get("certificate_file")
-        if upload:
-            try:
-                uploads.evidence_inspect(upload)
-            except uploads.EvidenceRejected as exc:
-                raise ValidationError(str(exc)) from None
-        return upload
+        return uploads.upload_clean(self.cleaned_data.get("certificate_file"))
 
     def clean(self):
         data = super().clean()

@@ -208,13 +208,7 @@ class CertificationForm(BootstrapForm):
         self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg"
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                uploads.evidence_inspect(upload)
-            except uploads.EvidenceRejected as exc:
-                raise ValidationError(str(exc)) from None
-        return upload
+        return uploads.upload_clean(self.cleaned_data.get("file"))
 
     def clean(self):
         data = super().clean()

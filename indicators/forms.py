@@ -153,13 +153,7 @@ class AnswerForm(BootstrapForm):
         return SUBMIT if self.data.get("intent") == SUBMIT else SAVE
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                uploads.evidence_inspect(upload)
-            except uploads.EvidenceRejected as exc:
-                raise forms.ValidationError(str(exc)) from None
-        return upload
+        return uploads.upload_clean(self.cleaned_data.get("file"))
 
     def clean(self):
         data = super().clean()

@@ -20,6 +20,7 @@ from xml.etree import ElementTree
 
 import puremagic
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from indicators.models import Evidence
@@ -95,6 +96,17 @@ def evidence_inspect(upload) -> FileType:
     if found is None:
         raise _refuse(_("Isi berkas tidak dikenali sebagai jenis yang diterima."))
     return TYPES[found]
+
+
+def upload_clean(upload):
+    """A form's check of its file field (`clean_<field>`): the same content check as the
+    services', refused at the field with its message; no file passes through."""
+    if upload:
+        try:
+            evidence_inspect(upload)
+        except EvidenceRejected as exc:
+            raise ValidationError(str(exc)) from None
+    return upload
 
 
 def _magic_type(head: bytes) -> str | None:

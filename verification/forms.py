@@ -60,13 +60,7 @@ class AnswerForm(BootstrapForm):
         self.fields["file"].widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
 
     def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            try:
-                uploads.evidence_inspect(upload)
-            except uploads.EvidenceRejected as exc:
-                raise forms.ValidationError(str(exc)) from None
-        return upload
+        return uploads.upload_clean(self.cleaned_data.get("file"))
 
     def clean(self):
         data = super().clean()

@@ -17,12 +17,17 @@ from indicators.services import workflow
 from indicators.uploads import EvidenceRejected, evidence_clean_name, evidence_inspect, sha256
 
 
-def locked_for_files(submission_id: int) -> Submission:
-    submission = (
+def _locked(submission_id: int) -> Submission:
+    return (
         Submission.objects.select_for_update(of=("self",))
         .select_related("period")
         .get(pk=submission_id)
     )
+
+
+def locked_for_files(submission_id: int) -> Submission:
+    """The submission, its row locked, when its files may change now (draft or returned)."""
+    submission = _locked(submission_id)
     if refusal := workflow.edit_refusal(submission):
         raise workflow.WorkflowError(refusal)
     return submission
@@ -88,11 +93,7 @@ def evidence_add_answer(*, submission: Submission, upload, actor, title: str = "
     locked period. A file on an approved answer may change the ready score: the data version
     (`kla_portal.versions`) moves with the write, as for every upload."""
     found = evidence_inspect(upload)
-    current = (
-        Submission.objects.select_for_update(of=("self",))
-        .select_related("period")
-        .get(pk=submission.pk)
-    )
+    current = _locked(submission.pk)
     if current.period.locked:
         raise workflow.WorkflowError(_("Periode sudah dikunci; berkas tidak dapat ditambahkan."))
     return _attach(current, upload, found, actor, title)
