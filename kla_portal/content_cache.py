@@ -12,6 +12,7 @@ cached; a POST (whose form carries what the user typed) and an error response re
 from __future__ import annotations
 
 import hashlib
+import secrets
 from collections.abc import Callable
 
 from django.conf import settings
@@ -23,18 +24,20 @@ from django.utils.safestring import SafeString, mark_safe
 
 from kla_portal import versions
 
-# Letters and digits only: escaping leaves them as they are wherever the template prints them.
-CSRF_PLACEHOLDER = "klafreshcsrf0b6e5f1d"
 
-
-def _placeholder(name: str) -> str:
-    return f"klafresh{name}7d3b9a"
+def _placeholder(name: str, token: str) -> str:
+    """Where a fresh piece goes. Letters and digits only, so escaping leaves it as it is
+    wherever the template prints it; with a random token drawn for each rendering and kept
+    beside it, so no text a user typed (a narrative, a finding) can name a placeholder and
+    be replaced by the CSRF token or another piece."""
+    return f"klafresh{name}{token}"
 
 
 def content_key(name: str, scope: tuple, version) -> str:
     digest = hashlib.sha256(repr(scope).encode()).hexdigest()[:32]
     day = timezone.localdate()
-    return f"content:{name}:{digest}:{translation.get_language()}:{day:%Y%m%d}:{version}"
+    # v2: the entry is (token, html), not the html alone.
+    return f"content:v2:{name}:{digest}:{translation.get_language()}:{day:%Y%m%d}:{version}"
 
 
 def cached_content(
@@ -58,19 +61,22 @@ def cached_content(
     fresh = fresh or {}
     version = versions.current() if request.method == "GET" else None
     key = content_key(name, scope, version) if version is not None else None
-    html = cache.get(key) if key else None
-    if html is None:
+    entry = cache.get(key) if key else None
+    if entry is None:
+        token = secrets.token_hex(8)
         values = context()
-        values["csrf_token"] = CSRF_PLACEHOLDER
-        values["fresh"] = {n: mark_safe(_placeholder(n)) for n in fresh}  # noqa: S308 - ours
-        html = render_to_string(template, values)
+        values["csrf_token"] = _placeholder("csrf", token)
+        values["fresh"] = {n: mark_safe(_placeholder(n, token)) for n in fresh}  # noqa: S308
+        entry = (token, render_to_string(template, values))
         seconds = settings.SCORE_CACHE_SECONDS
         if lifetime is not None and (until := lifetime(values)) is not None:
             seconds = min(seconds, int(until))
         if key and seconds > 0:
-            cache.set(key, html, timeout=seconds)
-    if CSRF_PLACEHOLDER in html:
-        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+            cache.set(key, entry, timeout=seconds)
+    token, html = entry
+    csrf = _placeholder("csrf", token)
+    if csrf in html:
+        html = html.replace(csrf, get_token(request))
     for n, part in fresh.items():
-        html = html.replace(_placeholder(n), part)
+        html = html.replace(_placeholder(n, token), part)
     return mark_safe(html)  # noqa: S308 - rendered by our own templates, escaped there

@@ -409,3 +409,25 @@ def test_a_refused_post_is_never_cached_nor_served_from_the_cache(any_cache, dem
     assert again.status_code == 200
     assert 'value="777"' not in again.content.decode()
     assert not any(t.name.endswith("_content.html") for t in again.templates)  # from the cache
+
+
+def test_text_that_names_a_placeholder_is_shown_as_typed(any_cache, demo, operator):
+    """A narrative naming what the cached content's placeholders looked like is printed as the
+    operator wrote it: each rendering draws its own token, so nothing a user types is ever
+    replaced by the CSRF token or another piece of the page."""
+    client = Client()
+    client.force_login(operator)
+    item = Item.objects.filter(assignments__agency__code="DINKES", kind="percent").first()
+    dinkes = Agency.objects.get(code="DINKES")
+    typed = "klafreshcsrf0b6e5f1d klafreshcsrf klafreshfindings7d3b9a"
+    Submission.objects.update_or_create(
+        agency=dinkes,
+        item=item,
+        period=demo.period,
+        defaults={"numerator": 1, "denominator": 2, "narrative": typed},
+    )
+    url = item_url(dinkes, item.code)
+    first = client.get(url).content.decode()
+    again = client.get(url).content.decode()  # from the cache
+    assert typed in first and typed in again
+    assert 'name="csrfmiddlewaretoken" value="klafresh' not in again  # the token is put in
