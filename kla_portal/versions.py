@@ -69,7 +69,12 @@ VERSIONED_MODELS = [
 
 # Statements that write a versioned table yet change nothing a page shows: a login stamps
 # `last_login`, and every login would otherwise empty every cache.
-IGNORED_PREFIXES = ('UPDATE "auth_user" SET "last_login" = ',)
+# A finding's reminder stamp (`reminded_at`) shows nowhere, and each hourly reminder would
+# otherwise empty every cache of the country.
+IGNORED_PREFIXES = (
+    'UPDATE "auth_user" SET "last_login" = ',
+    'UPDATE "verification_finding" SET "reminded_at" = ',
+)
 
 KEY = "data-version"
 _WRITE = re.compile(

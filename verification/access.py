@@ -10,20 +10,22 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from indicators import access, roles
-from verification.models import Finding
+from verification.models import Finding, StageKind
 
 
-def can_record_findings(user, region) -> bool:
-    """May the user record, close and reopen findings of this region? DP3AKB's verifiers of the
-    region (staff of its lead agency, scoped by `roles.user_regions`), the province verifiers
-    of its province (their administrative verification, VA) and superusers."""
+def can_record_findings(user, region, stage: str | None = None) -> bool:
+    """May the user record, close and reopen findings of this region (of this stage, when
+    given)? DP3AKB's verifiers of the region (staff of its lead agency, scoped by
+    `roles.user_regions`) and superusers, for every stage; the province verifiers of its
+    province for their own administrative verification (VA) only, so a province verifier
+    never settles a finding DP3AKB or the ministry recorded."""
     if user.is_superuser:
         return True
     if not user.is_authenticated:
         return False
     province = access.province_of(user)
     if province is not None and region.province == province:
-        return True
+        return stage in (None, StageKind.VA)
     if not roles.is_verifier(user):
         return False
     return roles.user_regions(user).filter(pk=region.pk).exists()

@@ -15,10 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from indicators import roles
 from indicators.admin.scoping import RegionScopedAdmin, region_filter
 from indicators.models import Agency
-from verification.access import can_record_findings, recording_regions
-from verification.models import Finding, ForecastSnapshot, Stage
+from verification.access import recording_regions
+from verification.models import Finding, ForecastSnapshot, Stage, StageKind
 from verification.selectors.findings import OVERDUE, responses_of
 from verification.services import findings as finding_services
 from verification.services.stages import stage_recorded
@@ -146,6 +147,12 @@ class FindingAdmin(RegionScopedAdmin):
         # A province verifier records the findings of its whole province (VA).
         return recording_regions(request.user)
 
+    def formfield_for_choice_field(self, db_field, request, **kwargs):
+        # A province verifier records its own stage only (`can_record_findings`).
+        if db_field.name == "stage" and roles.user_province(request.user):
+            kwargs["choices"] = [(StageKind.VA.value, StageKind.VA.label)]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         if db_field.name == "agencies" and not request.user.is_superuser:
             kwargs["queryset"] = Agency.objects.filter(region__in=self.writable_regions(request))
@@ -188,7 +195,7 @@ class FindingAdmin(RegionScopedAdmin):
                 "finding": finding,
                 "responses": responses_of(finding),
                 "events": list(finding.events.select_related("actor")),
-                "can_decide": can_record_findings(request.user, finding.period.region),
+                "can_decide": finding_services.decide_refusal(finding, request.user) is None,
                 "overdue": finding.is_overdue(),
             }
         return super().change_view(request, object_id, form_url, extra)

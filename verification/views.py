@@ -103,7 +103,7 @@ def finding_detail(request, pk):
         "responses": selectors.responses_of(finding),
         "agencies": list(finding.agencies.order_by("code")),
         "overdue": finding.is_overdue(),
-        "can_decide": access.can_record_findings(request.user, finding.period.region),
+        "can_decide": services.decide_refusal(finding, request.user) is None,
     }
     status = 400 if form is not None and form.errors else 200
     return render(request, "verification/finding_detail.html", context, status=status)

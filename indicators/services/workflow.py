@@ -70,19 +70,22 @@ def _locked(submission_id: int, version: int | None) -> Submission:
 def review_refusal(submission: Submission, actor) -> str | None:
     """Why the actor may not review this submission (separation of duties), or None.
 
-    Nobody reviews what they submitted or what an agency they belong to answered: approving,
-    returning or reopening is for a reviewer outside the agency. Superusers included.
+    Nobody reviews another region's answers: a reviewer acts for the regions of the agencies
+    they belong to (`roles.user_regions`), whatever else they may read (a province verifier's
+    province); superusers act everywhere. Nobody reviews what they submitted or what an agency
+    they belong to answered: approving, returning or reopening is for a reviewer outside the
+    agency. Superusers included.
     """
     actor_id = getattr(actor, "pk", None)
     if actor_id is None:
         return None
-    # One query for both facts: the change page asks this on every view.
-    member, submitted_by = (
+    # One query for the three facts: the change page asks this on every view.
+    members = Agency.members.through.objects.filter(user_id=actor_id)
+    acts, member, submitted_by = (
         Agency.objects.filter(pk=submission.agency_id)
         .annotate(
-            member=Exists(
-                Agency.members.through.objects.filter(agency_id=OuterRef("pk"), user_id=actor_id)
-            ),
+            acts=Exists(members.filter(agency__region_id=OuterRef("region_id"))),
+            member=Exists(members.filter(agency_id=OuterRef("pk"))),
             submitted_by=Subquery(
                 ReviewEvent.objects.filter(
                     submission_id=submission.pk, action=ReviewEvent.Action.SUBMITTED
@@ -91,9 +94,14 @@ def review_refusal(submission: Submission, actor) -> str | None:
                 .values("actor_id")[:1]
             ),
         )
-        .values_list("member", "submitted_by")
+        .values_list("acts", "member", "submitted_by")
         .get()
     )
+    if not acts and not actor.is_superuser:
+        return _(
+            "Isian ini dari wilayah lain: Anda hanya dapat meninjau isian wilayah tempat Anda "
+            "bertugas."
+        )
     if member:
         return _(
             "Anda anggota %(agency)s, jadi tidak dapat meninjau isian OPD Anda sendiri. "

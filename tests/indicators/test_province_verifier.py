@@ -159,3 +159,30 @@ def test_ranking_is_verified_then_ready_then_self(db, framework):
     for row in rows:
         assert row.verified.total == period_score(row.period, "verified").total
         assert row.ready.total == period_score(row.period, "ready").total
+
+
+def test_a_verifier_who_is_also_a_province_verifier_reviews_only_their_own_region(
+    client, kaltim, demo, verifier
+):
+    """Reading Samarinda (the province) is no licence to approve its answers: neither the review
+    page nor the change page's review buttons nor the service approve another region's."""
+    from indicators.services import workflow
+
+    ProvinceMembership.objects.create(user=verifier, province=PROVINCE)
+    verifier.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
+    samarinda = Period.objects.get(region__slug="samarinda")
+    from indicators.models import Agency, Assignment
+
+    agency = Agency.objects.get(region=samarinda.region, code="DP3AKB")
+    submission = make_submission(demo.period, "DINKES", "III.13.a")
+    Assignment.objects.create(agency=agency, item=submission.item)
+    theirs = make_submission(samarinda, "DP3AKB", "III.13.a")
+    client.force_login(verifier)
+    for url in (
+        f"/admin/review/{theirs.pk}/",
+        f"/admin/indicators/submission/{theirs.pk}/review/",
+    ):
+        client.post(url, {"review": "approve", "version": theirs.version, "note": "Setuju."})
+        assert Submission.objects.get(pk=theirs.pk).status == Submission.Status.SUBMITTED, url
+    assert "wilayah lain" in workflow.review_refusal(theirs, verifier)
+    assert workflow.review_refusal(submission, verifier) is None  # their own region's

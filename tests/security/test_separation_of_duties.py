@@ -69,6 +69,9 @@ def test_a_superuser_who_belongs_to_the_agency_is_refused_too(dp3akb_submitted):
 def test_whoever_submitted_cannot_review_it_after_leaving_the_agency(dp3akb_submitted):
     submitter = user("operator.dp3akb")
     dp3akb_submitted.agency.members.remove(submitter)
+    # Still of the region (a reviewer acts for the regions of their agencies), in another OPD.
+    other = dp3akb_submitted.agency.region.agencies.exclude(pk=dp3akb_submitted.agency_id).first()
+    other.members.add(submitter)
     submitter.groups.add(user("verifikator").groups.get())
     submitter.is_staff = True
     submitter.save()

@@ -125,3 +125,14 @@ def active_per_submission(submissions) -> dict[int, int]:
         if ids:
             counts[s.pk] = len(ids)
     return counts
+
+
+def waiting_on(finding: Finding) -> set[int]:
+    """The ids of the named agencies that have not answered since the finding last opened:
+    it is answered (waiting on DP3AKB) only when none is left."""
+    opened = finding.events.filter(to_status=F.OPEN).order_by("-created_at", "-pk").first()
+    answers = finding.responses.all()
+    if opened is not None:
+        answers = answers.filter(created_at__gte=opened.created_at)
+    named = set(finding.agencies.values_list("pk", flat=True))
+    return named - set(answers.values_list("agency_id", flat=True))

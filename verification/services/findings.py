@@ -10,11 +10,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators import access
 from indicators.models import Agency, Assignment
 from indicators.selectors.workspace import submission_for
 from indicators.services.documents import document_add
+from indicators.services.workflow import period_refusal
 from verification.access import can_record_findings
 from verification.models import Finding, FindingEvent, FindingResponse
+from verification.selectors.findings import waiting_on
 from verification.services import mail
 
 F = Finding.Status
@@ -78,7 +81,9 @@ def finding_create(
     due_at: datetime.datetime | None = None,
 ) -> Finding:
     """Record a finding for agencies to act on, and email them once it is committed."""
-    if not can_record_findings(actor, period.region):
+    if refusal := period_refusal(period, entry=False):
+        raise FindingError(refusal)
+    if not can_record_findings(actor, period.region, stage):
         raise FindingError(_("Hanya verifikator wilayah ini yang dapat mencatat temuan."))
     if problems := finding_problems(
         period=period, item=item, indicator=indicator, agencies=agencies
@@ -107,6 +112,9 @@ def _locked(finding: Finding, version: int | None) -> Finding:
     )
     if version is None or int(version) != current.version:
         raise FindingConflict()
+    # A locked period's findings stay as the year ended: nobody answers, closes or reopens them.
+    if refusal := period_refusal(current.period, entry=False):
+        raise FindingError(refusal)
     return current
 
 
@@ -153,11 +161,10 @@ def finding_answer(
     current = _locked(finding, version)
     if current.status == F.CLOSED:
         raise FindingError(_("Catatan ini sudah selesai; minta DP3AKB membukanya kembali."))
-    if current.period.locked:
-        raise FindingError(_("Periode sudah dikunci; catatan tidak dapat dijawab."))
+    # The agencies the actor enters data for (operators only), as on the item page.
     if (
         not current.agencies.filter(pk=agency.pk).exists()
-        or not agency.members.filter(pk=actor.pk).exists()
+        or not access.operator_agencies(actor).filter(pk=agency.pk).exists()
     ):
         raise FindingError(_("OPD ini tidak diminta menindaklanjuti catatan ini."))
     note = _clean_text(note, _("Tanggapan"))
@@ -183,16 +190,33 @@ def finding_answer(
     response = FindingResponse.objects.create(
         finding=current, agency=agency, note=note, evidence=evidence, actor=actor
     )
-    _move(current, F.ANSWERED, actor, note)
+    if waiting_on(current):
+        # Others named have not answered since it was (re)opened: it stays open, and overdue
+        # and reminded, for them; the version moves so a page seen before this answer conflicts.
+        current.version += 1
+        current.save(update_fields=["version"])
+    else:
+        _move(current, F.ANSWERED, actor, note)
     return response
+
+
+def decide_refusal(finding: Finding, actor) -> str | None:
+    """Why the actor may not settle this finding: only its region's verifiers (or its
+    province's, for the province's own stage), and never one who answered it for an agency
+    named (the separation of duties of `workflow.review_refusal`)."""
+    if not can_record_findings(actor, finding.period.region, finding.stage):
+        return _("Hanya verifikator wilayah ini yang dapat memutuskan catatan ini.")
+    if finding.responses.filter(actor=actor).exists():
+        return _("Anda menjawab catatan ini untuk OPD; minta verifikator lain memutuskannya.")
+    return None
 
 
 @transaction.atomic
 def finding_close(*, finding: Finding, actor, version: int | None, note: str = "") -> Finding:
     """DP3AKB settles a finding (answered, or no longer needed)."""
     current = _locked(finding, version)
-    if not can_record_findings(actor, current.period.region):
-        raise FindingError(_("Hanya verifikator wilayah ini yang dapat menutup catatan."))
+    if refusal := decide_refusal(current, actor):
+        raise FindingError(refusal)
     if current.status == F.CLOSED:
         raise FindingError(_("Catatan ini sudah selesai."))
     return _move(
@@ -212,8 +236,8 @@ def finding_reopen(
     """DP3AKB sends a finding back to its agencies (the answer is not enough, or it was closed
     too early), with a note and a new due time; they are emailed again."""
     current = _locked(finding, version)
-    if not can_record_findings(actor, current.period.region):
-        raise FindingError(_("Hanya verifikator wilayah ini yang dapat membuka kembali catatan."))
+    if refusal := decide_refusal(current, actor):
+        raise FindingError(refusal)
     if current.status == F.OPEN:
         raise FindingError(_("Catatan ini masih terbuka."))
     note = _clean_text(note, _("Alasan membuka kembali"))

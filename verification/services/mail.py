@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from indicators.services.notifications import EMAIL_LANGUAGE, agency_recipients
 from verification.models import Finding
+from verification.selectors.findings import waiting_on
 
 logger = logging.getLogger("kla.reminders")
 
@@ -54,10 +56,12 @@ def finding_body(finding: Finding, agency, *, intro: str) -> str:
     return "\n".join(lines)
 
 
-def _send(finding: Finding, subject: str, intro: str) -> int:
-    """Email every named agency; the number of agencies reached."""
+def _send(finding: Finding, subject: str, intro: str, only: set[int] | None = None) -> int:
+    """Email every named agency (or those of `only`); the number of agencies reached."""
     reached = 0
     for agency in finding.agencies.all():
+        if only is not None and agency.pk not in only:
+            continue
         recipients = agency_recipients(agency)
         if not recipients:
             continue
@@ -101,16 +105,28 @@ def finding_reminders_send(*, now: datetime.datetime | None = None) -> FindingRe
         status=Finding.Status.OPEN, reminded_at__isnull=True, due_at__gt=now, due_at__lte=window
     ).values_list("pk", flat=True)
     for pk in list(due):
-        claimed = Finding.objects.filter(pk=pk, reminded_at__isnull=True).update(reminded_at=now)
-        if not claimed:
-            continue  # another run took it
-        finding = _load(pk)
-        with translation.override(EMAIL_LANGUAGE):
-            subject = _("[Portal KLA] Tenggat catatan verifikator %(code)s segera tiba") % {
-                "code": finding.target_code
-            }
-            intro = _("Catatan verifikator berikut belum dijawab dan tenggatnya segera tiba.")
-            reached = _send(finding, subject, intro)
+        try:
+            # The claim and the emails stand or fall together (as `send_reminders`' log row):
+            # a failed send is retried by the next run, and another run never sends it twice.
+            with transaction.atomic():
+                claimed = Finding.objects.filter(pk=pk, reminded_at__isnull=True).update(
+                    reminded_at=now
+                )
+                if not claimed:
+                    continue  # another run took it
+                finding = _load(pk)
+                with translation.override(EMAIL_LANGUAGE):
+                    subject = _("[Portal KLA] Tenggat catatan verifikator %(code)s segera tiba") % {
+                        "code": finding.target_code
+                    }
+                    intro = _(
+                        "Catatan verifikator berikut belum dijawab dan tenggatnya segera tiba."
+                    )
+                    # Only the agencies that have not answered it yet.
+                    reached = _send(finding, subject, intro, only=waiting_on(finding))
+        except Exception:
+            logger.exception("finding reminder %s was not sent; the next run tries again", pk)
+            continue
         (report.sent if reached else report.without_recipients).append(pk)
         logger.info("finding reminder sent: finding=%s agencies=%s", pk, reached)
     return report
