@@ -119,8 +119,16 @@ def _attach(current: Submission, upload, found, actor, title: str) -> Evidence:
 
 @transaction.atomic
 def evidence_remove(*, evidence: Evidence, actor) -> None:
-    """Remove a file from an editable submission (never from a submitted or approved one)."""
+    """Remove a file from an editable submission (never from a submitted or approved one, nor
+    one that answers a verifier's finding still open or answered: DP3AKB is judging it)."""
     locked_for_files(evidence.submission_id)
+    if evidence.finding_responses.filter(finding__status__in=("open", "answered")).exists():
+        raise workflow.WorkflowError(
+            _(
+                "Berkas ini menjawab catatan verifikator yang belum selesai, jadi tidak dapat "
+                "dihapus. Unggah berkas pengganti melalui catatan itu bila perlu diperbaiki."
+            )
+        )
     stored = evidence.file.name
     storage = evidence.file.storage
     evidence.delete()

@@ -10,7 +10,7 @@ from indicators import access, roles
 from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
 from kla_portal.content_cache import cached_content
-from verification.selectors.findings import open_for_agencies
+from verification.selectors.findings import HOME_LIMIT, open_for_agencies
 
 
 @login_required
@@ -56,8 +56,10 @@ def home(request):
     scope = (tuple(a.pk for a in agencies), agency.pk, status, only)
     # The verifiers' findings still waiting on these agencies, first on the page: rendered on
     # every request, since "overdue" changes with the clock and not with a write.
+    waiting = open_for_agencies(agencies, limit=HOME_LIMIT + 1)  # one more: are there more?
     findings = render_to_string(
-        "verification/home_findings.html", {"findings": open_for_agencies(agencies)}
+        "verification/home_findings.html",
+        {"findings": waiting[:HOME_LIMIT], "more": len(waiting) > HOME_LIMIT},
     )
     content = cached_content(
         request,

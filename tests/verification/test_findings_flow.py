@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from clusters.models import Indicator, Item
 from indicators.models import Agency, Evidence, Submission
+from indicators.uploads import EvidenceRejected
 from tests.conftest import PDF, upload
 from verification.models import Finding, FindingEvent
 from verification.selectors import findings as selectors
@@ -143,7 +144,7 @@ def test_a_file_on_an_approved_answer_is_accepted_and_counts_against_the_quota(
     assert Evidence.objects.filter(submission=approved).count() == 1
     settings.EVIDENCE_MAX_FILES_PER_SUBMISSION = 1
     finding.refresh_from_db()
-    with pytest.raises(Exception, match="batasnya 1 berkas"):
+    with pytest.raises(EvidenceRejected, match="batasnya 1 berkas"):
         services.finding_answer(
             finding=finding, agency=agency, note="Lagi.", actor=operator,
             version=finding.version, upload=upload(PDF + b"2", "b.pdf"), item=item,
@@ -152,7 +153,7 @@ def test_a_file_on_an_approved_answer_is_accepted_and_counts_against_the_quota(
 
 def test_a_hostile_file_is_refused_by_the_upload_checks(record, operator):
     finding = record()
-    with pytest.raises(Exception, match="(?i)berkas"):
+    with pytest.raises(EvidenceRejected, match="tidak dikenali"):
         services.finding_answer(
             finding=finding, agency=Agency.objects.get(code="DINKES"), note="x",
             actor=operator, version=1, upload=upload(b"MZ\x90\x00not a pdf", "a.pdf"),

@@ -131,3 +131,36 @@ def test_a_reminder_stamp_leaves_the_data_version(record, settings):
     before = versions.current()
     Finding.objects.filter(pk=finding.pk).update(reminded_at=finding.due_at)
     assert versions.current() == before
+
+
+def test_the_file_that_answers_a_live_finding_cannot_be_removed(record, operator, verifier):
+    from indicators.models import Evidence, Submission
+    from indicators.services.evidence import evidence_remove
+    from indicators.services.workflow import WorkflowError
+    from tests.conftest import PDF, upload
+
+    finding = record()
+    response = services.finding_answer(
+        finding=finding, agency=Agency.objects.get(code="DINKES"), note="Terlampir.",
+        actor=operator, version=1, upload=upload(PDF, "laporan.pdf"),
+    )  # fmt: skip
+    evidence = response.evidence
+    assert Submission.objects.get(pk=evidence.submission_id).status == "draft"  # editable
+    with pytest.raises(WorkflowError, match="catatan verifikator"):
+        evidence_remove(evidence=evidence, actor=operator)
+    assert Evidence.objects.filter(pk=evidence.pk).exists()
+    current = Finding.objects.get(pk=finding.pk)
+    services.finding_close(finding=current, actor=verifier, version=current.version)
+    evidence_remove(evidence=Evidence.objects.get(pk=evidence.pk), actor=operator)  # settled
+    assert not Evidence.objects.filter(pk=evidence.pk).exists()
+
+
+def test_the_home_says_when_it_shows_only_the_first_findings(client, record, operator):
+    from verification.selectors.findings import HOME_LIMIT
+
+    for _ in range(HOME_LIMIT + 2):
+        record()
+    client.force_login(operator)
+    page = client.get("/").content.decode()
+    assert f"{HOME_LIMIT}+</span>" in page
+    assert f"Hanya {HOME_LIMIT} catatan pertama" in page

@@ -18,6 +18,7 @@ def test_an_item_finding_and_an_indicator_finding_count_for_the_named_agency_onl
     demo, verifier, record
 ):
     dinkes = _submission(demo, "DINKES", "III.13.a")
+    wasting = _submission(demo, "DINKES", "III.13.b")  # the same indicator, another item
     record("III.13.a", ["DINKES"])
     item = Item.objects.get(code="III.13.a")
     finding_create(
@@ -38,6 +39,7 @@ def test_an_item_finding_and_an_indicator_finding_count_for_the_named_agency_onl
     sibling = [
         s for s in others if s.agency.code == "DINKES" and s.item.indicator_id == item.indicator_id
     ]
+    assert wasting.pk in {s.pk for s in sibling}
     assert all(counts.get(s.pk) == 1 for s in sibling)  # the indicator's finding only
     assert not any(
         counts.get(s.pk) for s in others if s.agency.code != "DINKES"

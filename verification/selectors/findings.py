@@ -71,14 +71,14 @@ def ordered(findings: QuerySet[Finding]) -> QuerySet[Finding]:
     return findings.annotate(rank=rank).order_by("rank", "due_at", "pk")
 
 
-def open_for_agencies(agencies: list[Agency]) -> list[Finding]:
+def open_for_agencies(agencies: list[Agency], limit: int = HOME_LIMIT) -> list[Finding]:
     """The findings still waiting on these agencies, due first, for their home (three queries)."""
     if not agencies:
         return []
     ids = Finding.objects.filter(
         agencies__in=[a.pk for a in agencies], status__in=Finding.ACTIVE
     ).values("pk")
-    return list(ordered(with_joins(Finding.objects.filter(pk__in=ids)))[:HOME_LIMIT])
+    return list(ordered(with_joins(Finding.objects.filter(pk__in=ids)))[:limit])
 
 
 def responses_of(finding: Finding) -> list[FindingResponse]:
