@@ -60,21 +60,26 @@ class StandardAdmin(ReadOnlyHistoryAdmin):
     search_fields = ["code", "name"]
 
 
-class VersionedForm(forms.ModelForm):
+class SeenVersionForm(forms.ModelForm):
     """The version the page showed rides along, so a racing write is refused, not overwritten."""
 
     seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["seen_version"].initial = self.instance.version
+
+
+class VersionedForm(SeenVersionForm):
+    """A register row's form: the version it was seen at, and why it changes (its history)."""
+
     reason = forms.CharField(
         label=_("Alasan perubahan"),
         max_length=100,
         required=False,
         help_text=_("Tercatat di riwayat."),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.fields["seen_version"].initial = self.instance.version
 
 
 class FacilityForm(VersionedForm):

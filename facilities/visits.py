@@ -16,8 +16,8 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from facilities.models import Facility, FieldVisitCheck, FieldVisitSite
-from facilities.services import RegisterConflict, _audited
+from facilities.models import FieldVisitCheck, FieldVisitSite
+from facilities.services import _audited, _locked
 from indicators.models import Period
 
 SITE_FIELDS = (
@@ -102,9 +102,7 @@ def site_save(
     if site is None:
         current = FieldVisitSite(period=period)
     else:
-        current = FieldVisitSite.objects.select_for_update().get(pk=site.pk)
-        if version is not None and current.version != version:
-            raise RegisterConflict()
+        current = _locked(FieldVisitSite, site.pk, version)
         if current.period_id != period.pk:
             raise ValidationError(_("Lokus ini bukan milik periode tersebut."))
     problems = site_problems(period=period, values=values, exclude_pk=current.pk)
@@ -151,8 +149,3 @@ def visit_plan(period: Period) -> list[PlanSite]:
         .order_by("starts_at", "name")
     )
     return [PlanSite(site, list(site.checks.all())) for site in sites]
-
-
-def facilities_of(period: Period):
-    """The places a site of this period may be linked to: the region's, open ones."""
-    return Facility.objects.filter(region_id=period.region_id, active=True)

@@ -58,7 +58,7 @@ def dashboard(request):
     # The regions this visitor may pick from (the filter's choices) are part of the content.
     key = (scope.region.pk, scope.period.pk, tuple(r.pk for r in scope.regions), wanted or "")
     printed = render_to_string(
-        "indicators/dashboard_printed.html",
+        "partials/printed_by.html",
         {"printed_at": timezone.localtime(), "user": request.user},
     )
     content = cached_content(

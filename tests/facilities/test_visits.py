@@ -251,6 +251,27 @@ def test_admin_refuses_a_stale_page(client, period, verifier):
     assert site.name == "Puskesmas Klandasan Ilir"  # not overwritten by the stale page
 
 
+def test_an_existing_site_keeps_its_period_and_a_closed_place_it_names(
+    client, period, place, verifier
+):
+    """Editing a site never loses the form to a refused period change, and a place closed
+    since it was linked stays a valid choice; backups are named with their year."""
+    site = save(period, facility=place)
+    Facility.objects.filter(pk=place.pk).update(active=False)
+    client.force_login(verifier)
+    url = f"/admin/facilities/fieldvisitsite/{site.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    assert "period" not in form.fields  # read only once the site exists
+    assert place in form.fields["facility"].queryset
+    assert form.fields["backup_site"].label_from_instance(site) == f"{site.name} · {period.year}"
+    data = admin_form(period, seen_version=str(site.version), facility=str(place.pk))
+    data.pop("period")
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    site.refresh_from_db()
+    assert site.name == "Sekolah Ramah Anak SDN 001" and site.period == period
+
+
 # ---- the printable plan ---------------------------------------------------------------------
 
 
@@ -298,3 +319,12 @@ def test_the_plan_costs_the_same_queries_for_two_sites_or_twelve(client, period,
         site = save(period, name=f"Lokus {n}", contact_phone=f"0811000{n:02}", contact_name=str(n))
         FieldVisitCheck.objects.create(site=site, label="Siap", order=1)
     assert count() == small
+
+
+def test_a_slot_that_ends_on_another_day_says_which(client, period, verifier):
+    save(period, starts_at=at(20), ends_at=at(8) + datetime.timedelta(days=1))
+    client.force_login(verifier)
+    slot = client.get(PLAN).content.decode().split('class="slot">')[1].split("</span>")[0]
+    start, end = slot.split("–")
+    assert start.endswith(" 10 Agu, 20:00")  # Senin 10 Agustus 2026, WITA
+    assert end.endswith(" 11 Agu, 08:00 WITA")  # the next morning, not "08:00" the same day
