@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from indicators import roles
 from indicators.admin.scoping import RegionScopedAdmin, agency_filter, region_filter
 from indicators.answers import format_size
 from indicators.models import (
@@ -169,10 +170,37 @@ class OfficialResultAdmin(RegionScopedAdmin):
     list_select_related = ["period__region"]
 
 
+class ProvinceMembershipForm(forms.ModelForm):
+    """The province is chosen from those the regions name: typed by hand, "Kalimantan timur"
+    would bind the verifier to a province with no region, and they would read nothing."""
+
+    province = forms.ChoiceField(label=_("provinsi"))
+
+    class Meta:
+        model = ProvinceMembership
+        fields = ["user", "province"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        provinces = (
+            Region.objects.exclude(province="")
+            .order_by("province")
+            .values_list("province", flat=True)
+            .distinct()
+        )
+        self.fields["province"].choices = [("", "—"), *((p, p) for p in provinces)]
+
+
 @admin.register(ProvinceMembership)
 class ProvinceMembershipAdmin(ReadOnlyHistoryAdmin):
-    """Superusers bind a province verifier to a province (add the user to the group too)."""
+    """Superusers bind a province verifier to a province; the user joins the province
+    verifiers' group with it, so the role is never half given."""
 
+    form = ProvinceMembershipForm
     list_display = ["user", "province"]
     search_fields = ["user__username", "province"]
     list_select_related = ["user"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        obj.user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])

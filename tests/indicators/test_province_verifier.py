@@ -186,3 +186,16 @@ def test_a_verifier_who_is_also_a_province_verifier_reviews_only_their_own_regio
         assert Submission.objects.get(pk=theirs.pk).status == Submission.Status.SUBMITTED, url
     assert "wilayah lain" in workflow.review_refusal(theirs, verifier)
     assert workflow.review_refusal(submission, verifier) is None  # their own region's
+
+
+def test_a_membership_names_a_province_of_the_regions_and_gives_the_role(
+    client, kaltim, demo, superuser
+):
+    user = get_user_model().objects.create_user("calon.provinsi", is_staff=True)
+    client.force_login(superuser)
+    url = "/admin/indicators/provincemembership/add/"
+    typo = client.post(url, {"user": user.pk, "province": "Kalimantan timur"})
+    assert typo.status_code == 200 and not ProvinceMembership.objects.filter(user=user).exists()
+    assert client.post(url, {"user": user.pk, "province": PROVINCE}).status_code == 302
+    assert ProvinceMembership.objects.get(user=user).province == PROVINCE
+    assert user.groups.filter(name=roles.PROVINCE_VERIFIER).exists()
