@@ -288,10 +288,12 @@ class BandCondition(models.Model):
 
     def spec(self) -> scoring.ConditionSpec:
         """This condition as plain values for the scoring core."""
-        if self.kind == self.Kind.ITEM_FULL:
-            return scoring.ConditionSpec(self.kind, self.item.code if self.item_id else "")
-        code = self.indicator.code if self.indicator_id else ""
-        return scoring.ConditionSpec(self.kind, code, self.min_percent or Decimal(0))
+        return scoring.ConditionSpec.of(
+            self.kind,
+            self.item.code if self.item_id else None,
+            self.indicator.code if self.indicator_id else None,
+            self.min_percent,
+        )
 
     def clean(self):
         errors = {}

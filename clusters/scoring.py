@@ -128,6 +128,14 @@ class ConditionSpec:
         shown = percent.quantize(Decimal(1)) if percent == percent.to_integral() else percent
         return f"{self.code} ≥ {shown}%"
 
+    @classmethod
+    def of(cls, kind: str, item_code: str | None, indicator_code: str | None, percent=None):
+        """The one way a stored condition becomes plain values (from the model, or from the
+        values the framework's spec reads in one query)."""
+        if kind == ITEM_FULL:
+            return cls(kind, item_code or "")
+        return cls(kind, indicator_code or "", percent if percent is not None else Decimal(0))
+
 
 @dataclass(frozen=True)
 class BandSpec:

@@ -91,10 +91,8 @@ def _band_specs(rows) -> list[scoring.BandSpec]:
     for name, min_total, kind, item, indicator, percent in rows:
         thresholds[name] = min_total
         conditions.setdefault(name, [])
-        if kind == scoring.ITEM_FULL:
-            conditions[name].append(scoring.ConditionSpec(kind, item))
-        elif kind == scoring.INDICATOR_SHARE:
-            conditions[name].append(scoring.ConditionSpec(kind, indicator, percent))
+        if kind:  # a band without conditions comes once, with none (the LEFT JOIN)
+            conditions[name].append(scoring.ConditionSpec.of(kind, item, indicator, percent))
     return [
         scoring.BandSpec(name, thresholds[name], tuple(conditions[name])) for name in thresholds
     ]
