@@ -45,23 +45,6 @@ def province_of(user) -> str | None:
     return roles.user_province(user)
 
 
-def user_reads_region(user, region: Region) -> bool:
-    """Whether the user may read a region's dashboard, items and evidence: superusers; the
-    verifiers and Gugus Tugas of the region; the province verifiers of its province.
-
-    The findings helper's `verification/access.can_record_findings(user, region)` builds on it
-    (DP3AKB verifiers of the region, and province verifiers, record findings).
-    """
-    if user.is_superuser:
-        return True
-    if not roles.can_see_dashboard(user):
-        return False
-    province = province_of(user)
-    if province is not None and region.province == province:
-        return True
-    return roles.user_regions(user).filter(pk=region.pk).exists()
-
-
 def province_scope(user, wanted: str | None) -> tuple[str, list[str]]:
     """The province a visitor's overview shows, and those they may choose from: a province
     verifier's own (another is a 404), any province with regions for superusers; 403 else."""

@@ -50,17 +50,13 @@ def test_the_group_holds_view_permissions_and_only_the_findings_to_write(db):
     assert writes == {"add_finding", "change_finding"}  # their VA findings, nothing else
 
 
-def test_province_of_and_user_reads_region(kaltim, jatim, demo, verifier, gugus_tugas, operator):
+def test_province_of_and_the_regions_read(kaltim, jatim, demo, verifier):
     balikpapan, samarinda = demo.region, Region.objects.get(slug="samarinda")
     assert access.province_of(kaltim) == PROVINCE
     assert access.province_of(verifier) is None
-    assert access.user_reads_region(kaltim, balikpapan)
-    assert access.user_reads_region(kaltim, samarinda)
-    assert not access.user_reads_region(jatim, balikpapan)
-    assert access.user_reads_region(verifier, balikpapan)
-    assert not access.user_reads_region(verifier, samarinda)
-    assert access.user_reads_region(gugus_tugas, balikpapan)
-    assert not access.user_reads_region(operator, balikpapan)
+    assert set(roles.readable_regions(kaltim)) == {balikpapan, samarinda}
+    assert not roles.readable_regions(jatim).filter(pk=balikpapan.pk).exists()
+    assert list(roles.readable_regions(verifier)) == [balikpapan]
 
 
 def test_the_province_verifier_reads_each_regions_dashboard(client, kaltim, jatim):
