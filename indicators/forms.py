@@ -29,6 +29,18 @@ COLUMN_FIELD = {
 }
 
 
+def evidence_file_field(field) -> None:
+    """An evidence file field as every form shows it: the limit in its help text (with
+    `%(mb)s`), the types the browser offers, and the size the browser refuses before sending
+    (static/js/workspace.js); the server still decides (`uploads.upload_clean`)."""
+    field.help_text = field.help_text % {"mb": uploads.limit_mb()}
+    field.widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
+    field.widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
+    field.widget.attrs["data-too-large"] = _(
+        "Berkas terlalu besar (%(size)s MB); paling besar %(mb)s MB. Pilih berkas lain."
+    ) % {"size": "{size}", "mb": uploads.limit_mb()}
+
+
 class BootstrapForm(forms.Form):
     """Bootstrap classes on inputs; Django itself adds aria-invalid and aria-describedby."""
 
@@ -126,14 +138,7 @@ class AnswerForm(BootstrapForm):
         for name in ("answer", "numerator", "denominator", "count"):
             if name not in used:
                 del self.fields[name]
-        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": uploads.limit_mb()}
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
-        # The browser refuses a too-large file before sending it (static/js/workspace.js);
-        # the server still decides (uploads.evidence_inspect).
-        self.fields["file"].widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
-        self.fields["file"].widget.attrs["data-too-large"] = _(
-            "Berkas terlalu besar (%(size)s MB); paling besar %(mb)s MB. Pilih berkas lain."
-        ) % {"size": "{size}", "mb": uploads.limit_mb()}
+        evidence_file_field(self.fields["file"])
 
     @staticmethod
     def _initial(submission: Submission) -> dict:

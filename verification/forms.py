@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import EvidenceRequirement
 from indicators import uploads
-from indicators.forms import BootstrapForm
+from indicators.forms import BootstrapForm, evidence_file_field
 from indicators.forms_documents import DOCUMENT_FIELDS, document_clean, document_details
 
 
@@ -51,13 +50,16 @@ class AnswerForm(BootstrapForm):
         if len(self.items) <= 1:
             self.fields["item"].widget = forms.HiddenInput()
             self.fields["item"].initial = next(iter(self.items), "")
-        requirements = EvidenceRequirement.objects.filter(item__in=list(self.items.values()))
+        requirements = list(
+            EvidenceRequirement.objects.filter(item__in=list(self.items.values())).select_related(
+                "item"
+            )
+        )
+        self.requirement_items = {str(r.pk): r.item_id for r in requirements}
         self.fields["requirement"].choices = [("", _("— belum dipilih —"))] + [
-            (str(r.pk), f"{r.item.code}: {r.name}") for r in requirements.select_related("item")
+            (str(r.pk), f"{r.item.code}: {r.name}") for r in requirements
         ]
-        self.fields["file"].help_text = self.fields["file"].help_text % {"mb": uploads.limit_mb()}
-        self.fields["file"].widget.attrs["accept"] = ".pdf,.png,.jpg,.jpeg,.xlsx,.docx,.odt,.ods"
-        self.fields["file"].widget.attrs["data-max-bytes"] = str(settings.EVIDENCE_MAX_BYTES)
+        evidence_file_field(self.fields["file"])
 
     def clean_file(self):
         return uploads.upload_clean(self.cleaned_data.get("file"))
@@ -67,6 +69,13 @@ class AnswerForm(BootstrapForm):
         document_clean(self, data, upload=data.get("file"))
         if data.get("file") and len(self.items) > 1 and not data.get("item"):
             self.add_error("item", _("Pilih butir yang dijawab oleh berkas ini."))
+        requirement, item = data.get("requirement"), self.chosen_item
+        if requirement and item and self.requirement_items.get(requirement) != item.pk:
+            self.add_error(
+                "requirement",
+                _("Dokumen ini persyaratan butir lain: pilih dokumen dari butir %(code)s.")
+                % {"code": item.code},
+            )
         return data
 
     @property

@@ -164,3 +164,34 @@ def test_the_home_says_when_it_shows_only_the_first_findings(client, record, ope
     page = client.get("/").content.decode()
     assert f"{HOME_LIMIT}+</span>" in page
     assert f"Hanya {HOME_LIMIT} catatan pertama" in page
+
+
+def test_a_document_of_another_item_is_refused_at_its_field(demo, record, operator):
+    """An indicator's finding offers the requirements of its items; the one chosen must be the
+    file's item's, and the form says so at that field."""
+    from clusters.models import EvidenceRequirement, Indicator
+    from tests.conftest import PDF, upload
+    from verification.forms import AnswerForm
+    from verification.services.findings import answer_items
+
+    indicator = Indicator.objects.get(code="III.13")
+    finding = services.finding_create(
+        period=demo.period, stage="va", indicator=indicator, text="Lengkapi data gizi.",
+        agencies=list(Agency.objects.filter(region=demo.region, code="DINKES")),
+        actor=get_user_model().objects.get(username="verifikator"),
+    )  # fmt: skip
+    dinkes = Agency.objects.get(code="DINKES")
+    items = list(answer_items(finding, dinkes))
+    stunting, wasting = (next(i for i in items if i.code == c) for c in ("III.13.a", "III.13.b"))
+    other = EvidenceRequirement.objects.filter(item=wasting).first()
+    form = AnswerForm(
+        data={
+            "agency": str(dinkes.pk), "item": str(stunting.pk), "note": "Terlampir.",
+            "requirement": str(other.pk), "document_date": "01-07-2026",
+            "version": finding.version,
+        },
+        files={"file": upload(PDF, "gizi.pdf")},
+        agencies=[dinkes], items=items,
+    )  # fmt: skip
+    assert not form.is_valid()
+    assert "butir III.13.a" in " ".join(form.errors["requirement"])
