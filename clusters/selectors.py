@@ -1,8 +1,5 @@
 """Reads of the framework, shaped for the scoring core."""
 
-from django.conf import settings
-from django.core.cache import cache
-
 from clusters import scoring
 from clusters.models import (
     BandCondition,
@@ -44,15 +41,12 @@ def framework_items(framework: Framework):
 def framework_spec(framework: Framework) -> scoring.FrameworkSpec:
     """The edition as plain values for `scoring.score`: four queries, then from the shared
     cache until the next write to the framework's tables (`kla_portal.versions`)."""
-    version = versions.current(*FRAMEWORK_MODELS)
-    if version is None:
-        return _framework_spec(framework)
-    key = f"framework-spec:v2:{framework.pk}:{version}"  # v2: bands with their conditions
-    spec = cache.get(key)
-    if spec is None:
-        spec = _framework_spec(framework)
-        cache.set(key, spec, timeout=settings.SCORE_CACHE_SECONDS)
-    return spec
+    return versions.remember(
+        "framework-spec:v2",  # v2: bands with their conditions
+        (framework.pk,),
+        lambda: _framework_spec(framework),
+        *FRAMEWORK_MODELS,
+    )
 
 
 def _framework_spec(framework: Framework) -> scoring.FrameworkSpec:

@@ -56,11 +56,10 @@ def feed_sources() -> list[measures.Source]:
     updates alike). A malformed rule (edited by hand) feeds nothing rather than breaking every
     page.
     """
-    version = versions.current(FacilityType, Standard)
-    key = f"facilities:feed-sources:{version}"
-    cached = cache.get(key) if version is not None else None
-    if cached is not None:
-        return cached
+    return versions.remember("facilities:feed-sources", (), _feed_sources, FacilityType, Standard)
+
+
+def _feed_sources() -> list[measures.Source]:
     sources = []
     rows = [
         (code, "", name, feeds)
@@ -84,8 +83,6 @@ def feed_sources() -> list[measures.Source]:
                     rule.item_code, rule.measure, rule.level, type_code, standard, label
                 )
             )
-    if version is not None:
-        cache.set(key, sources, settings.SCORE_CACHE_SECONDS)
     return sources
 
 

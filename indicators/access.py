@@ -19,8 +19,9 @@ from clusters.models import Item
 from facilities.models import Certification, Facility
 from indicators import roles
 from indicators.models import Agency, Evidence, Period, Region, Submission, VerificationPack
-from indicators.selectors.periods import current_period
+from indicators.selectors.periods import current_of, current_period
 from indicators.selectors.workspace import agency_items, submission_for
+from kla_portal import versions
 
 
 def operator_agencies(user) -> QuerySet[Agency]:
@@ -168,9 +169,7 @@ def dashboard_scope(user, *, region_slug: str | None, year: str | None) -> Scope
     if not roles.can_see_dashboard(user):
         raise PermissionDenied(_("Dasbor hanya untuk Gugus Tugas, verifikator dan admin."))
     # Reading: a province verifier chooses among the regions of their province.
-    return _region_scope(
-        user, region_slug=region_slug, year=year, regions=roles.readable_regions(user)
-    )
+    return _region_scope(user, region_slug=region_slug, year=year, reading=True)
 
 
 def review_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
@@ -178,11 +177,23 @@ def review_scope(user, *, region_slug: str | None, year: str | None) -> Scope:
     403 for anyone who does not review, 404 for a region or year not theirs."""
     if not roles.is_verifier(user):
         raise PermissionDenied(_("Antrean tinjauan hanya untuk verifikator DP3AKB."))
-    return _region_scope(user, region_slug=region_slug, year=year)
+    return _region_scope(user, region_slug=region_slug, year=year, reading=False)
 
 
-def _region_scope(user, *, region_slug: str | None, year: str | None, regions=None) -> Scope:
-    regions = list((roles.user_regions(user) if regions is None else regions).order_by("name"))
+def _region_scope(user, *, region_slug: str | None, year: str | None, reading: bool) -> Scope:
+    """The scope, asked on every visit: from the shared cache until the next write to what
+    decides access (`roles.access_models`). A refusal (404) is not cached."""
+    return versions.remember(
+        "access:scope",
+        (user.pk, user.is_superuser, reading, region_slug, year),
+        lambda: _region_scope_read(user, region_slug=region_slug, year=year, reading=reading),
+        *roles.access_models(),
+    )
+
+
+def _region_scope_read(user, *, region_slug: str | None, year: str | None, reading: bool):
+    regions = roles.readable_regions(user) if reading else roles.user_regions(user)
+    regions = list(regions.order_by("name"))
     if not regions:
         raise Http404(_("Akun ini belum terhubung ke OPD di wilayah mana pun."))
     region = next((r for r in regions if r.slug == region_slug), None) if region_slug else None
@@ -197,7 +208,7 @@ def _region_scope(user, *, region_slug: str | None, year: str | None, regions=No
         if period is None:
             raise Http404(_("Periode tidak ditemukan."))
     else:
-        period = current_period(region)
+        period = current_of(periods)
     return Scope(regions, region, periods, period)
 
 

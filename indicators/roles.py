@@ -3,7 +3,8 @@
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
 
-from indicators.models import ProvinceMembership, Region
+from indicators.models import Agency, Period, ProvinceMembership, Region
+from kla_portal import versions
 
 OPERATOR = "OPD Operator"
 VERIFIER = "Verifikator DP3AKB"
@@ -90,12 +91,29 @@ def roles_ensure_groups() -> dict[str, Group]:
     return groups
 
 
+def access_models() -> tuple:
+    """What decides who may see what: the users and their groups, the agencies and their
+    members, the regions, their periods and the province memberships. The access facts read on
+    every request (a user's roles, the regions and periods they may choose) are cached until the
+    next committed write to one of these (`kla_portal.versions.remember`); a draft saved or a
+    file uploaded elsewhere leaves them cached."""
+    from django.contrib.auth import get_user_model
+
+    return (get_user_model(), Group, Agency, Region, Period, ProvinceMembership)
+
+
 def group_names(user) -> set[str]:
-    """The user's group names, fetched once per user object."""
+    """The user's group names, once per user object, from the shared cache until the next
+    write to the users, groups or memberships."""
     if not user.is_authenticated:
         return set()
     if not hasattr(user, "_kla_groups"):
-        user._kla_groups = set(user.groups.values_list("name", flat=True))
+        user._kla_groups = versions.remember(
+            "access:groups",
+            (user.pk,),
+            lambda: set(user.groups.values_list("name", flat=True)),
+            *access_models(),
+        )
     return user._kla_groups
 
 

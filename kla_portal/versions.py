@@ -20,9 +20,12 @@ has moved, after a rollback the token is forgotten).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from django.apps import apps
 from django.conf import settings
@@ -31,11 +34,14 @@ from django.db import connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 
+T = TypeVar("T")
+
 # Writes to these models change what the operator home, the item page or the dashboard show
 # (or the score snapshots and the feeds rules). One line per model; their many-to-many tables
 # come with them.
 VERSIONED_MODELS = [
-    "auth.User",  # names in histories (logins alone are ignored, below)
+    "auth.User",  # names in histories (logins alone are ignored, below); groups, via its M2M
+    "auth.Group",  # a group's name is a role (`indicators.roles`)
     "clusters.Framework",
     "clusters.CategoryBand",
     "clusters.BandCondition",
@@ -83,17 +89,21 @@ _WRITE = re.compile(
 _tables: frozenset[str] | None = None
 
 
+def tables_of(*models) -> set[str]:
+    """The database tables of these models and of their many-to-many tables."""
+    names = set()
+    for model in models:
+        names.add(model._meta.db_table)
+        for field in model._meta.local_many_to_many:
+            names.add(field.remote_field.through._meta.db_table)
+    return names
+
+
 def versioned_tables() -> frozenset[str]:
     """The database tables of `VERSIONED_MODELS` and their many-to-many tables."""
     global _tables
     if _tables is None:
-        names = set()
-        for label in VERSIONED_MODELS:
-            model = apps.get_model(label)
-            names.add(model._meta.db_table)
-            for field in model._meta.local_many_to_many:
-                names.add(field.remote_field.through._meta.db_table)
-        _tables = frozenset(names)
+        _tables = frozenset(tables_of(*(apps.get_model(label) for label in VERSIONED_MODELS)))
     return _tables
 
 
@@ -148,13 +158,14 @@ def _shared(keys: list[str]) -> tuple[int, ...]:
 def current(*models, using: str = "default") -> str | None:
     """The version to key cached values with; None when they must be computed fresh.
 
-    Without `models`, the version of all the data; with them, of those models' tables only
-    (the framework's models for the framework's plain values, say), which other writes leave.
+    Without `models`, the version of all the data; with them, of those models' tables and
+    their many-to-many tables only (the framework's models for the framework's plain values,
+    say), which other writes leave.
     """
     if not enabled():
         return None
     if models:
-        tables = sorted(m._meta.db_table for m in models)
+        tables = sorted(tables_of(*models))
         version = ".".join(map(str, _shared([_table_key(t) for t in tables])))
     else:
         version = str(_shared([KEY])[0])
@@ -163,6 +174,26 @@ def current(*models, using: str = "default") -> str | None:
         token, writes = connection.kla_uncommitted
         return f"{version}:{token}:{writes}"
     return version
+
+
+_MISSING = object()
+
+
+def remember(name: str, parts: tuple, compute: Callable[[], T], *models) -> T:
+    """What `compute` returns, from the shared cache until the next committed write to the
+    data (or, with `models`, to those models' tables). `parts` must hold everything the value
+    depends on besides that data: the user, the region chosen, the day when it matters."""
+    version = current(*models)
+    if version is None:
+        return compute()
+    # The version of many tables is long: hashed with the parts, the key stays short.
+    digest = hashlib.sha256(repr((parts, version)).encode()).hexdigest()[:40]
+    key = f"{name}:{digest}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
+    return value
 
 
 def writes_versioned(sql: str) -> str | None:

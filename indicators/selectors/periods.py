@@ -28,21 +28,23 @@ def period_for(region: Region, year: int) -> Period:
         ) from None
 
 
+def current_of(periods) -> Period | None:
+    """The period people work on now, of one region's periods: the newest unlocked one, else
+    the newest. The one rule of `current_period` and `current_periods`."""
+    newest_first = sorted(periods, key=lambda p: p.year, reverse=True)
+    fallback = newest_first[0] if newest_first else None
+    return next((p for p in newest_first if not p.locked), fallback)
+
+
 def current_period(region: Region) -> Period | None:
-    """The period people work on now: the newest unlocked one, else the newest
-    (`current_periods` is the same rule for many regions at once)."""
-    periods = Period.objects.filter(region=region).select_related("framework", "region")
-    return (
-        periods.filter(locked=False).order_by("-year").first() or periods.order_by("-year").first()
-    )
+    """The region's current period (`current_of`), in one query."""
+    return current_of(Period.objects.filter(region=region).select_related("framework", "region"))
 
 
 def current_periods(regions) -> dict[int, Period]:
-    """Per region id, its current period (as `current_period`), for many regions in one query."""
-    chosen: dict[int, Period] = {}
+    """Per region id, its current period (`current_of`), for many regions in one query."""
+    by_region: dict[int, list[Period]] = {}
     periods = Period.objects.filter(region__in=regions).select_related("framework", "region")
-    for period in periods.order_by("region_id", "-year"):
-        best = chosen.get(period.region_id)
-        if best is None or (best.locked and not period.locked):
-            chosen[period.region_id] = period
-    return chosen
+    for period in periods:
+        by_region.setdefault(period.region_id, []).append(period)
+    return {region_id: current_of(each) for region_id, each in by_region.items()}

@@ -14,6 +14,7 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.db.models import F
 from django.test import Client, override_settings
 
@@ -21,7 +22,8 @@ from clusters.models import BandCondition, CategoryBand, Cluster, Indicator, Ite
 from facilities.models import Certification, Facility, FacilityType
 from facilities.seeding import certify, place
 from facilities.services import reference_load
-from indicators.models import Agency, Assignment, Evidence, Kelurahan, Period, Submission
+from indicators import roles
+from indicators.models import Agency, Assignment, Evidence, Kelurahan, Period, Region, Submission
 from indicators.services import evidence as evidence_service
 from indicators.services import workflow
 from indicators.services.importing import values_import
@@ -51,6 +53,8 @@ class World:
         self.period = demo.period
         self.dinkes = Agency.objects.get(region=demo.region, code="DINKES")
         self.operator, self.verifier, self.superuser = operator, verifier, superuser
+        self.verifier_group = Group.objects.get(name=roles.VERIFIER)
+        self.verifier_agency = Agency.objects.filter(members=verifier).order_by("pk").first()
         assigned = Item.objects.filter(
             assignments__agency=self.dinkes, indicator__cluster__framework=self.period.framework
         ).order_by("code")
@@ -249,6 +253,48 @@ def user_rename(w):
     )
 
 
+# ---- writes to what decides access (issue 18: the access facts are cached too) ---------------
+
+
+def group_toggle(w):
+    """The verifier leaves or rejoins the verifiers' group (the admin's user form)."""
+    if w.verifier.groups.filter(pk=w.verifier_group.pk).exists():
+        w.verifier.groups.remove(w.verifier_group)
+    else:
+        w.verifier.groups.add(w.verifier_group)
+
+
+def group_rename(w):
+    """The group renamed (and back): its name is the role."""
+    name = Group.objects.get(pk=w.verifier_group.pk).name
+    renamed = roles.VERIFIER if name != roles.VERIFIER else f"{roles.VERIFIER} (lama)"
+    Group.objects.filter(pk=w.verifier_group.pk).update(name=renamed)
+
+
+def membership_toggle(w):
+    """The verifier taken out of, or put back in, their agency (in bulk: no signal)."""
+    through = Agency.members.through
+    if not through.objects.filter(agency=w.verifier_agency, user=w.verifier).delete()[0]:
+        through.objects.bulk_create([through(agency=w.verifier_agency, user=w.verifier)])
+
+
+def region_rename(w):
+    Region.objects.filter(pk=w.period.region_id).update(name=f"Kota Uji {w.rng.randint(1, 99)}")
+
+
+def period_next_year(w):
+    """Next year's period opened (the scope's current period moves to it), or removed."""
+    following = w.period.year + 1
+    if not Period.objects.filter(region=w.period.region, year=following).delete()[0]:
+        Period.objects.create(
+            region=w.period.region,
+            framework=w.period.framework,
+            year=following,
+            opens_on=datetime.date(following, 1, 2),
+            closes_on=datetime.date(following, 12, 31),
+        )
+
+
 def band_condition(w):
     """A category's condition beyond points (issue 16), added or removed in bulk."""
     band = CategoryBand.objects.filter(framework=w.period.framework).order_by("-order").first()
@@ -322,6 +368,11 @@ WRITES = [
     certificate_bulk_update,
     facility_close,
     user_rename,
+    group_toggle,
+    group_rename,
+    membership_toggle,
+    region_rename,
+    period_next_year,
 ]
 
 
