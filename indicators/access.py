@@ -16,9 +16,18 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from clusters.models import Item
+from clusters.selectors import FRAMEWORK_MODELS
 from facilities.models import Certification, Facility
 from indicators import roles
-from indicators.models import Agency, Evidence, Period, Region, Submission, VerificationPack
+from indicators.models import (
+    Agency,
+    Assignment,
+    Evidence,
+    Period,
+    Region,
+    Submission,
+    VerificationPack,
+)
 from indicators.selectors.periods import current_of, current_period
 from indicators.selectors.workspace import agency_items, submission_for
 from kla_portal import versions
@@ -31,9 +40,19 @@ def operator_agencies(user) -> QuerySet[Agency]:
     return Agency.objects.filter(members=user).select_related("region").order_by("code")
 
 
+def operator_agency_list(user) -> list[Agency]:
+    """`operator_agencies` as a list with their regions, asked on every operator page: from the
+    shared cache until the next write to what decides access (`roles.access_models`)."""
+    if not user.is_authenticated:
+        return []
+    return versions.remember(
+        "access:agencies", (user.pk,), lambda: list(operator_agencies(user)), *roles.access_models()
+    )
+
+
 def agency_for_operator(user, code: str | None, agencies: list[Agency] | None = None) -> Agency:
     """The operator's agency named by code (any case), their first one without a code, or 404."""
-    agencies = list(operator_agencies(user)) if agencies is None else agencies
+    agencies = operator_agency_list(user) if agencies is None else agencies
     wanted = (code or "").strip().upper()
     for agency in agencies:
         if not wanted or agency.code.upper() == wanted:
@@ -137,7 +156,26 @@ def item_for_operator(
     user, code: str, agency_code: str | None, *, with_submission: bool = True
 ) -> ItemAccess:
     """The operator's assigned item in the current period, with its submission (maybe unsaved;
-    None without `with_submission`, for a page served from the content cache)."""
+    None without `with_submission`, for a page served from the content cache).
+
+    Without the submission (a page about to come from the content cache), from the shared
+    cache until the next write to what decides access, the assignments or the framework.
+    """
+    if not with_submission:
+        return versions.remember(
+            "access:item",
+            (user.pk, code, agency_code),
+            lambda: _item_for_operator(user, code, agency_code),
+            *roles.access_models(),
+            Assignment,
+            *FRAMEWORK_MODELS,
+        )
+    found = _item_for_operator(user, code, agency_code)
+    found.submission = submission_for(agency=found.agency, item=found.item, period=found.period)
+    return found
+
+
+def _item_for_operator(user, code: str, agency_code: str | None) -> ItemAccess:
     agency = agency_for_operator(user, agency_code)
     period = current_period(agency.region)
     if period is None:
@@ -145,9 +183,7 @@ def item_for_operator(
     item = agency_items(agency, period).filter(code__iexact=code).first()
     if item is None:
         raise Http404(_("Butir tidak ditemukan untuk OPD ini."))
-    if not with_submission:
-        return ItemAccess(agency, period, item, None)
-    return ItemAccess(agency, period, item, submission_for(agency=agency, item=item, period=period))
+    return ItemAccess(agency, period, item, None)
 
 
 @dataclass

@@ -27,7 +27,7 @@ def register_url(agency) -> str:
 
 
 def _operator_agency(request):
-    agencies = list(access.operator_agencies(request.user))
+    agencies = access.operator_agency_list(request.user)
     if not agencies:
         raise Http404(_("Register hanya untuk operator OPD."))
     return access.agency_for_operator(request.user, request.GET.get("agency"), agencies), agencies

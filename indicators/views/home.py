@@ -9,6 +9,7 @@ from facilities.models import FacilityType
 from indicators import access, roles
 from indicators.selectors import dashboard, readiness_views, workspace
 from indicators.selectors.periods import current_period
+from kla_portal import versions
 from kla_portal.content_cache import cached_content
 from verification.selectors.findings import HOME_LIMIT, open_for_agencies
 
@@ -17,7 +18,7 @@ from verification.selectors.findings import HOME_LIMIT, open_for_agencies
 def home(request):
     """Operators see their agency's items and notices; everyone else a page of links."""
     user = request.user
-    agencies = list(access.operator_agencies(user))
+    agencies = access.operator_agency_list(user)
     if not agencies:
         context = {
             "is_verifier": roles.is_verifier(user),
@@ -54,9 +55,14 @@ def home(request):
 
     # The operator's agencies (the switcher, the notices) and the filters decide the content.
     scope = (tuple(a.pk for a in agencies), agency.pk, status, only)
-    # The verifiers' findings still waiting on these agencies, first on the page: rendered on
-    # every request, since "overdue" changes with the clock and not with a write.
-    waiting = open_for_agencies(agencies, limit=HOME_LIMIT + 1)  # one more: are there more?
+    # The verifiers' findings still waiting on these agencies, first on the page: read until the
+    # next write (`kla_portal.versions`) but rendered on every request, since "overdue" changes
+    # with the clock and not with a write.
+    waiting = versions.remember(
+        "home:findings",
+        (scope[0],),
+        lambda: open_for_agencies(agencies, limit=HOME_LIMIT + 1),  # one more: are there more?
+    )
     findings = render_to_string(
         "verification/home_findings.html",
         {"findings": waiting[:HOME_LIMIT], "more": len(waiting) > HOME_LIMIT},

@@ -55,6 +55,9 @@ class World:
         self.operator, self.verifier, self.superuser = operator, verifier, superuser
         self.verifier_group = Group.objects.get(name=roles.VERIFIER)
         self.verifier_agency = Agency.objects.filter(members=verifier).order_by("pk").first()
+        self.second_agency = (
+            Agency.objects.filter(region=demo.region).exclude(members=operator).order_by("pk")
+        ).first()
         assigned = Item.objects.filter(
             assignments__agency=self.dinkes, indicator__cluster__framework=self.period.framework
         ).order_by("code")
@@ -278,6 +281,13 @@ def membership_toggle(w):
         through.objects.bulk_create([through(agency=w.verifier_agency, user=w.verifier)])
 
 
+def operator_second_agency(w):
+    """The operator made a member of a second agency (the home's switcher), or no longer."""
+    through = Agency.members.through
+    if not through.objects.filter(agency=w.second_agency, user=w.operator).delete()[0]:
+        through.objects.bulk_create([through(agency=w.second_agency, user=w.operator)])
+
+
 def region_rename(w):
     Region.objects.filter(pk=w.period.region_id).update(name=f"Kota Uji {w.rng.randint(1, 99)}")
 
@@ -371,6 +381,7 @@ WRITES = [
     group_toggle,
     group_rename,
     membership_toggle,
+    operator_second_agency,
     region_rename,
     period_next_year,
 ]
