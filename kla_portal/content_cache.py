@@ -16,13 +16,12 @@ import secrets
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
-from kla_portal import versions
+from kla_portal import versioned_cache, versions
 
 
 def _placeholder(name: str, token: str) -> str:
@@ -36,8 +35,9 @@ def _placeholder(name: str, token: str) -> str:
 def content_key(name: str, scope: tuple, version) -> str:
     digest = hashlib.sha256(repr(scope).encode()).hexdigest()[:32]
     day = timezone.localdate()
-    # v2: the entry is (token, html), not the html alone.
-    return f"content:v2:{name}:{digest}:{translation.get_language()}:{day:%Y%m%d}:{version}"
+    # v3: stored through `versioned_cache` (with the time it stops holding); v2: the entry is
+    # (token, html), not the html alone.
+    return f"content:v3:{name}:{digest}:{translation.get_language()}:{day:%Y%m%d}:{version}"
 
 
 def cached_content(
@@ -61,8 +61,8 @@ def cached_content(
     fresh = fresh or {}
     version = versions.current() if request.method == "GET" else None
     key = content_key(name, scope, version) if version is not None else None
-    entry = cache.get(key) if key else None
-    if entry is None:
+    entry = versioned_cache.get(key) if key else versioned_cache.MISSING
+    if entry is versioned_cache.MISSING:
         token = secrets.token_hex(8)
         values = context()
         values["csrf_token"] = _placeholder("csrf", token)
@@ -71,8 +71,8 @@ def cached_content(
         seconds = settings.SCORE_CACHE_SECONDS
         if lifetime is not None and (until := lifetime(values)) is not None:
             seconds = min(seconds, int(until))
-        if key and seconds > 0:
-            cache.set(key, entry, timeout=seconds)
+        if key:
+            versioned_cache.put(key, entry, seconds, frozen=True)  # two strings
     token, html = entry
     csrf = _placeholder("csrf", token)
     if csrf in html:

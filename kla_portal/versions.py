@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
+import threading
 import time
 from collections.abc import Callable
 from typing import TypeVar
@@ -30,9 +31,12 @@ from typing import TypeVar
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.dispatch import receiver
+
+from kla_portal import versioned_cache
 
 T = TypeVar("T")
 
@@ -129,6 +133,7 @@ class _Bump:
 def bump(tables=()) -> None:
     """Move the version (and the tables' own): everything cached under the old one is never
     read again."""
+    _forget_request_versions()
     for key in (KEY, *(_table_key(t) for t in sorted(tables))):
         try:
             cache.incr(key)
@@ -143,7 +148,46 @@ def _pending(connection) -> _Bump | None:
     return None
 
 
+# ---- the versions a request has read ----------------------------------------------------------
+# A request reads the versions once: the first read fetches every version (the data's and each
+# table's) in one round trip, and later reads in the same request are answered from that. It is
+# as if the request had read them all when it started, which is the rule anyway (the version
+# before the data). Any write this process makes to a versioned table forgets them, so the
+# request's own writes are seen at once; outside a request (commands, tasks) nothing is kept.
+_request = threading.local()
+
+
+def _all_keys() -> list[str]:
+    return [KEY, *(_table_key(t) for t in sorted(versioned_tables()))]
+
+
+@receiver(request_started, dispatch_uid="kla-versions-request-started")
+def _request_started(sender, **kwargs):
+    _request.versions = {}
+
+
+@receiver(request_finished, dispatch_uid="kla-versions-request-finished")
+def _request_finished(sender, **kwargs):
+    _request.versions = None
+
+
+def _forget_request_versions() -> None:
+    if getattr(_request, "versions", None):
+        _request.versions = {}
+
+
 def _shared(keys: list[str]) -> tuple[int, ...]:
+    memo = getattr(_request, "versions", None)
+    if memo is None:
+        return _fetch(keys)
+    if not memo:
+        memo.update(zip(_all_keys(), _fetch(_all_keys()), strict=True))
+    if any(k not in memo for k in keys):  # a table outside the registry: read it alone
+        memo.update(zip(keys, _fetch(keys), strict=True))
+    return tuple(memo[k] for k in keys)
+
+
+def _fetch(keys: list[str]) -> tuple[int, ...]:
     found = cache.get_many(keys)
     missing = [k for k in keys if k not in found]
     for key in missing:
@@ -176,23 +220,21 @@ def current(*models, using: str = "default") -> str | None:
     return version
 
 
-_MISSING = object()
-
-
 def remember(name: str, parts: tuple, compute: Callable[[], T], *models) -> T:
-    """What `compute` returns, from the shared cache until the next committed write to the
-    data (or, with `models`, to those models' tables). `parts` must hold everything the value
-    depends on besides that data: the user, the region chosen, the day when it matters."""
+    """What `compute` returns, from the cache until the next committed write to the data (or,
+    with `models`, to those models' tables). `parts` must hold everything the value depends on
+    besides that data: the user, the region chosen, the day when it matters. The value is kept
+    in the shared cache and in this worker (`kla_portal.versioned_cache`)."""
     version = current(*models)
     if version is None:
         return compute()
     # The version of many tables is long: hashed with the parts, the key stays short.
     digest = hashlib.sha256(repr((parts, version)).encode()).hexdigest()[:40]
     key = f"{name}:{digest}"
-    value = cache.get(key, _MISSING)
-    if value is _MISSING:
+    value = versioned_cache.get(key)
+    if value is versioned_cache.MISSING:
         value = compute()
-        cache.set(key, value, timeout=settings.SCORE_CACHE_SECONDS)
+        versioned_cache.put(key, value, settings.SCORE_CACHE_SECONDS)
     return value
 
 
@@ -219,6 +261,7 @@ class _Watch:
         result = execute(sql, params, many, context)
         table = writes_versioned(sql) if isinstance(sql, str) else None
         if table:
+            _forget_request_versions()
             tables = versioned_tables() if table == "*" else (table,)
             connection = self.connection
             if not connection.in_atomic_block:

@@ -16,6 +16,7 @@ from indicators.models import Agency, Evidence, Region, Submission
 from indicators.seeding.demo import demo_seed
 from indicators.selectors.workspace import submission_for
 from indicators.services import workflow
+from kla_portal import versioned_cache
 
 PASSWORD = "correct horse battery staple"
 PDF = b"%PDF-1.4\n% Portal KLA test evidence\n%%EOF\n"
@@ -110,6 +111,9 @@ def _empty_cache():
     # Rolled-back rows reuse primary keys on SQLite: a score snapshot left by an earlier test
     # would otherwise match a new period with the same key.
     cache.clear()
+    # This worker's copies too (`kla_portal.versioned_cache`). `nothing_cached` leaves them, as
+    # a Redis restart does: the versions restart from the clock, so none of them is read again.
+    versioned_cache.forget_local()
 
 
 @pytest.fixture

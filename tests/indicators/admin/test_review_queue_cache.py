@@ -9,7 +9,7 @@ from django.utils import timezone
 from indicators.models import Submission
 from indicators.selectors.review_queue import OVERDUE_AFTER, QueueFilters, review_queue_page
 from indicators.services import workflow
-from kla_portal import content_cache
+from kla_portal import versioned_cache
 from tests.conftest import make_submission
 
 QUEUE = "/admin/review/"
@@ -46,13 +46,13 @@ def test_the_rendering_lasts_only_until_the_first_mark_moves(verifier_client, de
     assert page.marks_change_at == almost + OVERDUE_AFTER
 
     stored = []
-    real_set = content_cache.cache.set
+    real_set = versioned_cache.cache.set
 
     def spy(key, value, timeout=None, **kwargs):
         stored.append((key, timeout))
         return real_set(key, value, timeout=timeout, **kwargs)
 
-    monkeypatch.setattr(content_cache.cache, "set", spy)
+    monkeypatch.setattr(versioned_cache.cache, "set", spy)
     verifier_client.get(QUEUE)
     [(key, timeout)] = [(k, t) for k, t in stored if ":review-queue:" in k]
     assert 0 < timeout <= 10 * 60  # renders again once the row turns overdue
