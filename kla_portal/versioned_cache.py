@@ -10,8 +10,8 @@ Only keys that hold a version may come here. Each value is stored with the time 
 holding (the content cache's review queue holds only until a row's "waiting N days" moves), in
 the shared cache too, so a copy taken from there expires when the shared entry does. Copies are
 kept pickled, so no two requests share one object; a value marked `frozen` (a string, a tuple
-of strings) is kept as it is. At most `LOCAL_ENTRIES` copies of at most `LOCAL_BYTES` each, the
-least recently used dropped first.
+of strings) is kept as it is. At most `LOCAL_ENTRIES` copies of at most `LOCAL_BYTES` each and
+`LOCAL_TOTAL_BYTES` in all, the least recently used dropped first.
 """
 
 from __future__ import annotations
@@ -27,10 +27,12 @@ from django.core.cache import cache
 # release in another shape is never read.
 FORMAT = "vc1"
 LOCAL_ENTRIES = 512
-LOCAL_BYTES = 512 * 1024
+LOCAL_BYTES = 512 * 1024  # one copy at most
+LOCAL_TOTAL_BYTES = 32 * 1024 * 1024  # all of a worker's copies at most
 MISSING = object()
 
-_copies: OrderedDict[str, tuple[float, bool, object]] = OrderedDict()
+_copies: OrderedDict[str, tuple[float, bool, object, int]] = OrderedDict()
+_held = [0]  # bytes held by the copies
 _lock = threading.Lock()
 
 
@@ -42,13 +44,16 @@ def _size(stored) -> int:
 
 def _keep(key: str, until: float, frozen: bool, value) -> None:
     stored = value if frozen else pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-    if _size(stored) > LOCAL_BYTES:
+    size = _size(stored)
+    if size > LOCAL_BYTES:
         return
     with _lock:
-        _copies[key] = (until, frozen, stored)
-        _copies.move_to_end(key)
-        while len(_copies) > LOCAL_ENTRIES:
-            _copies.popitem(last=False)
+        if key in _copies:
+            _held[0] -= _copies.pop(key)[3]
+        _copies[key] = (until, frozen, stored, size)
+        _held[0] += size
+        while len(_copies) > LOCAL_ENTRIES or _held[0] > LOCAL_TOTAL_BYTES:
+            _held[0] -= _copies.popitem(last=False)[1][3]
 
 
 def get(key: str):
@@ -60,10 +65,10 @@ def get(key: str):
             if copy[0] > now:
                 _copies.move_to_end(key)
             else:
-                del _copies[key]
+                _held[0] -= _copies.pop(key)[3]
                 copy = None
     if copy is not None:
-        until, frozen, stored = copy
+        until, frozen, stored, _size_held = copy
         return stored if frozen else pickle.loads(stored)  # noqa: S301 - our own pickle
     entry = cache.get(f"{FORMAT}:{key}")
     if entry is None:
@@ -88,3 +93,4 @@ def forget_local() -> None:
     """Drop this worker's copies (tests that restart the shared cache)."""
     with _lock:
         _copies.clear()
+        _held[0] = 0

@@ -48,6 +48,11 @@ def test_copies_are_bounded_in_number_and_size(any_cache, monkeypatch):
     versioned_cache.put("big", "x" * (versioned_cache.LOCAL_BYTES + 1), 60, frozen=True)
     assert "big" not in versioned_cache._copies
     assert versioned_cache.get("big") == "x" * (versioned_cache.LOCAL_BYTES + 1)  # shared
+    monkeypatch.setattr(versioned_cache, "LOCAL_TOTAL_BYTES", 250)
+    for n in range(3):
+        versioned_cache.put(f"page{n}", "y" * 100, 60, frozen=True)
+    assert list(versioned_cache._copies) == ["page1", "page2"]  # 200 bytes held, not 300
+    assert versioned_cache._held == [200]
 
 
 def test_another_workers_write_is_seen_though_this_worker_holds_a_copy(any_cache, demo):
