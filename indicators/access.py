@@ -162,9 +162,11 @@ def item_for_operator(
     cache until the next write to what decides access, the assignments or the framework.
     """
     if not with_submission:
+        # Keyed as the lookups match (any case), so spellings of one item share one entry.
+        wanted = (code.upper(), (agency_code or "").strip().upper())
         return versions.remember(
             "access:item",
-            (user.pk, code, agency_code),
+            (user.pk, *wanted),
             lambda: _item_for_operator(user, code, agency_code),
             *roles.access_models(),
             Assignment,

@@ -165,6 +165,26 @@ def test_other_operator_gets_404_on_dinkes_item(client, other_operator, demo):
     assert client.post(item_url(PERCENT), {"intent": "save"}).status_code == 404
 
 
+def test_spellings_of_one_item_share_one_cached_access_and_refusals_are_not_kept(
+    client, operator, demo
+):
+    """The item's access check is cached under the spelling the lookup matches (any case), so a
+    visitor cannot fill the cache with spellings of one item; a 404 is never kept."""
+    from django.core.cache import cache
+
+    from kla_portal import versioned_cache
+
+    client.force_login(operator)
+    assert client.get(item_url(PERCENT)).status_code == 200
+    keys = set(cache._cache) if hasattr(cache, "_cache") else None
+    assert client.get(item_url(PERCENT.lower(), "dinkes")).status_code == 200
+    assert client.get(item_url("III.99.z")).status_code == 404
+    if keys is not None:  # local memory: the same shared entries, none added
+        assert set(cache._cache) == keys
+    entries = [k for k in versioned_cache._copies if k.startswith("access:item:")]
+    assert len(entries) == 1
+
+
 def test_verifier_gets_404_on_item_page(client, verifier, demo):
     client.force_login(verifier)
     assert client.get(item_url(PERCENT)).status_code == 404
