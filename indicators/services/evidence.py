@@ -121,8 +121,10 @@ def _attach(current: Submission, upload, found, actor, title: str) -> Evidence:
 def evidence_remove(*, evidence: Evidence, actor) -> None:
     """Remove a file from an editable submission (never from a submitted or approved one, nor
     one that answers a verifier's finding still open or answered: DP3AKB is judging it)."""
+    from verification.models import Finding  # verification builds on indicators
+
     locked_for_files(evidence.submission_id)
-    if evidence.finding_responses.filter(finding__status__in=("open", "answered")).exists():
+    if evidence.finding_responses.filter(finding__status__in=Finding.ACTIVE).exists():
         raise workflow.WorkflowError(
             _(
                 "Berkas ini menjawab catatan verifikator yang belum selesai, jadi tidak dapat "
