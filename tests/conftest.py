@@ -134,6 +134,18 @@ def demo_with_values(framework):
     return demo_seed(framework=framework, with_values=True, password=PASSWORD)
 
 
+def make_province_verifier(province, username=None, *, user=None):
+    """A province verifier of `province`: a new staff user (signing in with PASSWORD), or `user`
+    given the role too; read back, so no group is remembered on the object."""
+    from indicators.models import ProvinceMembership
+
+    if user is None:
+        user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
+    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
+    ProvinceMembership.objects.create(user=user, province=province)
+    return get_user_model().objects.get(pk=user.pk)
+
+
 def _user(username):
     return get_user_model().objects.get(username=username)
 

@@ -13,9 +13,8 @@ from facilities.models import FieldVisitCheck
 from facilities.seeding import register_seed
 from facilities.services import reference_load
 from facilities.visits import site_save
-from indicators import roles
-from indicators.models import Period, ProvinceMembership, Region
-from tests.conftest import PASSWORD
+from indicators.models import Period, Region
+from tests.conftest import make_province_verifier
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -38,11 +37,7 @@ def test_the_province_verifier_ranks_the_provinces_regions_on_a_phone(
         opens_on=period.opens_on,
         closes_on=period.closes_on,
     )
-    user = get_user_model().objects.create_user(
-        "verifikator.kaltim", password=PASSWORD, is_staff=True
-    )
-    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
-    ProvinceMembership.objects.create(user=user, province="Kalimantan Timur")
+    make_province_verifier("Kalimantan Timur", "verifikator.kaltim")
 
     page = mobile_page
     login(page, "verifikator.kaltim")

@@ -7,17 +7,14 @@ from indicators import access, roles
 from indicators.models import OfficialResult, Period, ProvinceMembership, Region, Submission
 from indicators.selectors.province import province_overview
 from indicators.selectors.scores import period_score
-from tests.conftest import PASSWORD, attach, make_submission
+from tests.conftest import attach, make_province_verifier, make_submission
 
 PROVINCE = "Kalimantan Timur"
 URL = "/provinsi/"
 
 
 def province_verifier(username, province):
-    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True)
-    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
-    ProvinceMembership.objects.create(user=user, province=province)
-    return user
+    return make_province_verifier(province, username)
 
 
 @pytest.fixture
@@ -94,8 +91,7 @@ def test_evidence_and_items_are_read_but_never_written(client, kaltim, jatim, de
 def test_a_verifier_who_is_also_a_province_verifier_changes_only_their_own_region(
     client, kaltim, demo, verifier
 ):
-    ProvinceMembership.objects.create(user=verifier, province=PROVINCE)
-    verifier.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
+    make_province_verifier(PROVINCE, user=verifier)
     own = OfficialResult.objects.create(period=demo.period, category="Madya")
     other = OfficialResult.objects.create(
         period=Period.objects.get(region__slug="samarinda"), category="Nindya"
@@ -164,8 +160,7 @@ def test_a_verifier_who_is_also_a_province_verifier_reviews_only_their_own_regio
     page nor the change page's review buttons nor the service approve another region's."""
     from indicators.services import workflow
 
-    ProvinceMembership.objects.create(user=verifier, province=PROVINCE)
-    verifier.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
+    make_province_verifier(PROVINCE, user=verifier)
     samarinda = Period.objects.get(region__slug="samarinda")
     from indicators.models import Agency, Assignment
 

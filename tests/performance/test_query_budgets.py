@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from indicators.models import Submission
 from indicators.selectors.periods import current_period, region_by_slug
 from indicators.selectors.scores import SELF, VERIFIED, period_score
-from tests.conftest import after_a_write, nothing_cached
+from tests.conftest import after_a_write, make_province_verifier, nothing_cached
 from tests.performance.conftest import YEAR
 
 
@@ -368,15 +368,7 @@ PROVINCE_BUDGETS = {"province overview": 7, "province overview (cold)": 34, "vis
 
 
 def _province_verifier(province):
-    from django.contrib.auth import get_user_model
-
-    from indicators import roles
-    from indicators.models import ProvinceMembership
-
-    user = get_user_model().objects.create_user("verifikator.provinsi", is_staff=True)
-    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
-    ProvinceMembership.objects.create(user=user, province=province)
-    return user
+    return make_province_verifier(province, "verifikator.provinsi")
 
 
 def test_the_province_overview_costs_the_same_queries_for_two_regions_or_six(generate, client):

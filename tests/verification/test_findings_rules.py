@@ -11,8 +11,9 @@ from django.core import mail
 
 from clusters.models import Item
 from indicators import roles
-from indicators.models import Agency, Period, ProvinceMembership, Region
+from indicators.models import Agency, Period, Region
 from kla_portal import versions
+from tests.conftest import make_province_verifier
 from verification.models import Finding
 from verification.services import findings as services
 from verification.services.mail import finding_reminders_send
@@ -68,10 +69,7 @@ def test_a_finding_of_two_agencies_waits_for_both_and_reminds_the_one_still_sile
 
 def test_a_province_verifier_decides_only_its_own_stage(demo, verifier, record):
     Region.objects.filter(pk=demo.region.pk).update(province="Kalimantan Timur")
-    user = get_user_model().objects.create_user("prov.kaltim", is_staff=True)
-    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
-    ProvinceMembership.objects.create(user=user, province="Kalimantan Timur")
-    user = get_user_model().objects.get(pk=user.pk)
+    user = make_province_verifier("Kalimantan Timur", "prov.kaltim")
     field_visit = record(stage="vl")  # DP3AKB's, of the ministry's field visit
     with pytest.raises(services.FindingError):
         services.finding_close(finding=field_visit, actor=user, version=field_visit.version)

@@ -2,21 +2,17 @@
 other province's; DP3AKB's verifiers keep to their own region."""
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from clusters.models import Item
-from indicators import roles
-from indicators.models import Agency, ProvinceMembership, Region
+from indicators.models import Agency, Region
+from tests.conftest import make_province_verifier
 from verification.access import can_record_findings, findings_visible_to, recording_regions
 from verification.services.findings import FindingError, finding_create
 
 
 def _province_verifier(username, province):
-    user = get_user_model().objects.create_user(username, is_staff=True)
-    user.groups.add(roles.roles_ensure_groups()[roles.PROVINCE_VERIFIER])
-    ProvinceMembership.objects.create(user=user, province=province)
-    return get_user_model().objects.get(pk=user.pk)
+    return make_province_verifier(province, username)
 
 
 @pytest.fixture
