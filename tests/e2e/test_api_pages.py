@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from api.models import ApiToken
 
@@ -19,7 +20,7 @@ def test_an_operator_creates_and_revokes_a_token(page, login, operator, screensh
     assert re.fullmatch(r"kla_[\w-]{40,}", shown)
     screenshot(page, "api-token-created")
     page.get_by_role("button", name="Cabut").click()
-    assert page.get_by_text("dicabut").first.is_visible()
+    expect(page.get_by_text("dicabut").first).to_be_visible()
     assert ApiToken.objects.get(user=operator).revoked_at is not None
     screenshot(page, "api-token-revoked")
 

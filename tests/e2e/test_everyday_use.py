@@ -2,10 +2,12 @@
 exports and the admin in Indonesian, a login that says who and whom to ask."""
 
 import io
+import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+from playwright.sync_api import expect
 
 from indicators.models import ReviewEvent, Submission
 from indicators.seeding.demo import demo_pdf
@@ -222,7 +224,7 @@ def test_operator_changes_the_password_in_the_portal(page, login, demo, screensh
     page.locator("#id_new_password2").fill("kuda baterai staples benar 2026")
     screenshot(page, "password-change")
     page.get_by_role("button", name="Simpan kata sandi baru").click()
-    assert page.get_by_role("heading", name="Kata sandi diganti").is_visible()
+    expect(page.get_by_role("heading", name="Kata sandi diganti")).to_be_visible()
 
 
 def test_admin_exports_and_history_speak_indonesian(page, login, demo_with_values, screenshot):
@@ -230,6 +232,7 @@ def test_admin_exports_and_history_speak_indonesian(page, login, demo_with_value
     page.goto("/admin/indicators/submission/")
     assert page.title().startswith("Isian |")
     page.get_by_role("link", name="Ekspor").click()
+    expect(page).to_have_url(re.compile(r"/export/"))
     text = page.locator("#content").inner_text()
     assert "This exporter" not in text and "SubmissionResource" not in text
     assert page.get_by_label("Format berkas").input_value() == "0"  # XLSX chosen

@@ -1,6 +1,9 @@
 """An OPD operator fills, documents and submits items in Chromium, on a desktop and a phone."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from indicators.models import Submission
 from indicators.seeding.demo import demo_pdf
@@ -21,16 +24,13 @@ def test_operator_fills_percent_and_yes_no_items_and_submits(page, login, demo, 
     assert counter(page, "diajukan") == "0"
 
     page.get_by_role("link", name="III.13.a").first.click()
-    assert page.title().startswith("III.13.a · Isian Dinkes")
+    expect(page).to_have_title(re.compile(r"^III\.13\.a · Isian Dinkes"))
     page.get_by_label("Pembilang").fill("190")
     page.get_by_label("Penyebut").fill("200")
     # The small script shows the percentage while typing; the server shows it after saving.
     assert page.locator("#percent-output").inner_text() == "95,00%"
     page.get_by_role("button", name="Simpan draf").click()
-    assert (
-        page.locator("div[role=status] .alert").inner_text().strip()
-        == "Isian tersimpan sebagai draf."
-    )
+    expect(page.locator("div[role=status] .alert")).to_have_text("Isian tersimpan sebagai draf.")
     assert page.locator("#percent-output").inner_text() == "95,00%"
 
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
@@ -38,8 +38,8 @@ def test_operator_fills_percent_and_yes_no_items_and_submits(page, login, demo, 
     assert page.get_by_label("Pembilang").input_value() == "190"
     page.get_by_label("Tambah data dukung").set_input_files(pdf("cakupan-imunisasi.pdf"))
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
-    assert "diajukan untuk diverifikasi" in page.locator("div[role=status] .alert").inner_text()
-    assert page.locator(".status-badge").first.inner_text() == "Diajukan"
+    expect(page.locator("div[role=status] .alert")).to_contain_text("diajukan untuk diverifikasi")
+    expect(page.locator(".status-badge").first).to_have_text("Diajukan")
     assert page.get_by_role("link", name="cakupan-imunisasi.pdf").is_visible()
     screenshot(page, "operator-item-submitted")
 
@@ -50,7 +50,7 @@ def test_operator_fills_percent_and_yes_no_items_and_submits(page, login, demo, 
     assert page.get_by_label("Ya", exact=True).is_checked()
     page.get_by_label("Tambah data dukung").set_input_files(pdf("perwal-kesehatan.pdf"))
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
-    assert page.locator(".status-badge").first.inner_text() == "Diajukan"
+    expect(page.locator(".status-badge").first).to_have_text("Diajukan")
 
     page.get_by_role("link", name="Isian Dinkes").click()
     assert counter(page, "diajukan") == "2"

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from clusters.models import EvidenceRequirement
 from indicators.seeding.demo import demo_pdf
@@ -23,7 +24,7 @@ def upload_document(page, filename, requirement, dated, valid_until=""):
     if valid_until:
         page.locator("#id_valid_until").fill(valid_until)
     page.get_by_role("button", name="Simpan draf").click()
-    assert "tersimpan sebagai draf" in page.locator("div[role=status] .alert").inner_text()
+    expect(page.locator("div[role=status] .alert")).to_contain_text("tersimpan sebagai draf")
 
 
 def test_operator_completes_the_checklist_of_an_item(page, login, demo, screenshot):
@@ -59,10 +60,10 @@ def test_operator_completes_the_checklist_of_an_item(page, login, demo, screensh
         "Foto lama dilampirkan sebagai pembanding."
     )
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
-    assert page.locator(".status-badge").first.inner_text() == "Diajukan"
+    expect(page.locator(".status-badge").first).to_have_text("Diajukan")
 
     page.get_by_role("link", name="Isian Dinkes").click()
     assert page.locator("#count-ready").inner_text() == "1"
     page.locator(".readiness-counters a", has_text="siap verifikasi").click()
-    assert page.get_by_role("link", name=ITEM).count() == 1
+    expect(page.get_by_role("link", name=ITEM)).to_have_count(1)
     assert page.locator(".item-row").count() == 1

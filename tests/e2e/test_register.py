@@ -1,8 +1,10 @@
 """A DLH operator registers a playground and its RBRA certificate in Chromium, on a phone."""
 
 import datetime
+import re
 
 import pytest
+from playwright.sync_api import expect
 
 from facilities.models import Certification, Facility
 from facilities.services import reference_load
@@ -18,7 +20,7 @@ def test_an_operator_registers_a_playground_and_its_rbra_certificate_on_a_phone(
     page = mobile_page
     login(page, "operator.dlh")
     page.get_by_role("link", name="Register fasilitas").click()
-    assert page.title().startswith("Register fasilitas DLH")
+    expect(page).to_have_title(re.compile(r"^Register fasilitas DLH"))
     page.get_by_role("link", name="Daftarkan fasilitas").click()
     page.get_by_label("Jenis fasilitas").select_option(
         label="Ruang bermain / taman / ruang terbuka hijau"
@@ -30,7 +32,7 @@ def test_an_operator_registers_a_playground_and_its_rbra_certificate_on_a_phone(
     page.get_by_label("Bujur").fill("116,8290")
     screenshot(page, "register-facility-form-phone")
     page.get_by_role("button", name="Simpan").click()
-    assert "Taman Bekapai terdaftar." in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("Taman Bekapai terdaftar.")
 
     page.get_by_role("link", name="Tambah sertifikasi Taman Bekapai").click()
     page.get_by_label("Standar").select_option(
@@ -46,7 +48,7 @@ def test_an_operator_registers_a_playground_and_its_rbra_certificate_on_a_phone(
     )  # fmt: skip
     screenshot(page, "register-certificate-form-phone")
     page.get_by_role("button", name="Simpan").click()
-    assert "Sertifikasi Taman Bekapai disimpan." in page.locator(".alert").first.inner_text()
+    expect(page.locator(".alert").first).to_contain_text("Sertifikasi Taman Bekapai disimpan.")
     listing = page.locator(".certificates").inner_text()
     assert "RBRA" in listing and "29-02-2028" in listing and "Ditetapkan" in listing
     # The file comes back through the permission-checked download.

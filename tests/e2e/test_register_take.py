@@ -1,6 +1,7 @@
 """An operator takes the register's value as the answer; a verifier reads the coverage page."""
 
 import pytest
+from playwright.sync_api import expect
 
 from facilities.seeding import register_seed
 from indicators.models import Submission
@@ -29,11 +30,11 @@ def test_operator_takes_the_register_count_of_certified_playgrounds_and_submits(
     screenshot(page, "register-item-before-taking")
 
     page.get_by_role("button", name="Gunakan nilai ini sebagai jawaban").click()
-    assert "diambil sebagai jawaban" in page.locator("div[role=status] .alert").inner_text()
+    expect(page.locator("div[role=status] .alert")).to_contain_text("diambil sebagai jawaban")
     assert page.get_by_label("Jumlah").input_value() == "3"
     assert page.locator("#register-state").inner_text() == "Jawaban sesuai register"
     page.get_by_role("button", name="Ajukan untuk verifikasi").click()
-    assert page.locator(".status-badge").first.inner_text() == "Diajukan"
+    expect(page.locator(".status-badge").first).to_have_text("Diajukan")
     screenshot(page, "register-item-submitted")
     saved = Submission.objects.get(item__code="II.11.a", agency__code="DLH")
     assert (saved.count, saved.status) == (3, "submitted")
@@ -44,7 +45,7 @@ def test_verifier_reads_the_coverage_page(page, login, demo, screenshot):
     login(page, "verifikator")
     page.goto("/dashboard/")
     page.get_by_role("link", name="Cakupan fasilitas").click()
-    assert page.locator("h1").inner_text() == "Cakupan fasilitas ramah anak"
+    expect(page.locator("h1")).to_have_text("Cakupan fasilitas ramah anak")
     assert page.locator("svg.coverage-grid g.cell").count() == 6
     barat = page.locator("#coverage-kecamatan tr[data-kecamatan='Balikpapan Barat']")
     assert "Taman per kecamatan" in barat.inner_text()

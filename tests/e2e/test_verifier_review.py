@@ -1,6 +1,9 @@
 """A DP3AKB verifier filters the queue, opens a submission, previews evidence and approves it."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from indicators.models import ReviewEvent, Submission
 from tests.conftest import attach, make_ready, make_submission
@@ -19,7 +22,7 @@ def test_verifier_approves_a_submission_in_the_admin(page, login, verifier, demo
     page.get_by_role(
         "link", name="1", exact=True
     ).first.click()  # the waiting count of the first cluster: the review queue
-    assert "/admin/review/?region=balikpapan" in page.url
+    expect(page).to_have_url(re.compile(r"/admin/review/\?region=balikpapan"))
     screenshot(page, "admin-review-queue-from-index")
 
     # The stock change page stays, for superusers and rare tasks.
