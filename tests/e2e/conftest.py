@@ -87,8 +87,8 @@ def login():
         page.goto("/accounts/login/")
         page.get_by_label("Nama pengguna").fill(username)
         page.get_by_label("Kata sandi").fill(password)
-        page.get_by_role("button", name="Masuk").click()
-        page.wait_for_load_state()
+        with page.expect_navigation():
+            page.get_by_role("button", name="Masuk").click()
         return page
 
     return _login

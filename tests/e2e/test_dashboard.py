@@ -14,8 +14,8 @@ def _no_horizontal_scroll(page):
 def test_gugus_tugas_reads_the_dashboard_on_desktop(page, login, demo_with_values, screenshot):
     verified = period_score(demo_with_values.period, VERIFIED)
     login(page, "gugustugas")
-    page.get_by_role("link", name="Dasbor Gugus Tugas").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Dasbor Gugus Tugas").click()
     assert page.locator("#headline-verified .total").inner_text() == (
         f"{verified.total:.2f}".replace(".", ",")
     )
@@ -54,6 +54,6 @@ def test_print_layout_hides_the_filters(page, login, demo_with_values, screensho
 def test_operator_gets_a_friendly_refusal(page, login, demo_with_values):
     login(page, "operator.dinkes")
     page.goto("/dashboard/")
-    page.get_by_role("link", name="Kembali ke beranda").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("link", name="Kembali ke beranda").click()
     assert page.url.endswith("/")

@@ -39,8 +39,8 @@ def test_operator_withdraws_a_submission_and_is_offered_the_next_item(
     assert page.locator(".next-item a").is_visible()
     asked = []
     page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
-    page.get_by_role("button", name="Tarik kembali untuk diperbaiki").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Tarik kembali untuk diperbaiki").click()
     assert "Tarik kembali isian ini menjadi draf?" in asked[0]
     assert "ditarik kembali menjadi draf" in status_message(page)
     assert page.locator(".status-badge").first.inner_text() == "Draf"
@@ -50,8 +50,8 @@ def test_operator_withdraws_a_submission_and_is_offered_the_next_item(
     assert "Ditarik kembali" in page.locator(".history").inner_text()
     screenshot(page, "operator-withdrawn")
 
-    page.locator(".next-item a").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".next-item a").click()
     assert "/items/" in page.url and "III.14.b" not in page.url
 
 
@@ -75,8 +75,8 @@ def test_removing_a_file_asks_first(page, login, demo, screenshot):
     remove.click()
     assert page.get_by_role("link", name="stunting.pdf").is_visible()  # kept: the user said no
     page.once("dialog", lambda dialog: dialog.accept())
-    remove.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        remove.click()
     assert page.get_by_text("Belum ada berkas.").is_visible()
 
 
@@ -123,8 +123,8 @@ def test_counters_filter_the_list_and_notices_show_the_state_now(
     login(page, "operator.dinkes")
     notice = page.locator(".notices li", has_text="III.12.a")
     assert "sudah ditindaklanjuti" not in notice.inner_text()
-    page.locator("a.counter", has_text="dikembalikan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("a.counter", has_text="dikembalikan").click()
     assert page.locator(".item-row").count() == 1
     assert "III.12.a" in page.locator(".item-row").inner_text()
     assert page.locator("a.counter[aria-current]").inner_text().endswith("dikembalikan")
@@ -156,8 +156,8 @@ def test_dashboard_answers_in_one_sentence_and_opens_an_agencys_items(
         "document.getElementById('agencies-title').compareDocumentPosition("
         "document.getElementById('clusters-title')) & Node.DOCUMENT_POSITION_FOLLOWING"
     )
-    page.locator("#agency-table").get_by_role("link", name="Dinkes").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#agency-table").get_by_role("link", name="Dinkes").click()
     assert "Hanya butir yang ditugaskan ke Dinkes" in page.locator("#agency-filter").inner_text()
     items = page.locator("details.indicator[open] tbody tr").all_inner_texts()
     assert items and all("Dinkes" in row for row in items)

@@ -38,8 +38,8 @@ def _answer(page, tmp_path):
     report = tmp_path / "laporan-imunisasi.pdf"
     report.write_bytes(PDF)
     page.get_by_label("Data dukung baru").set_input_files(str(report))
-    page.get_by_role("button", name="Kirim tanggapan").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kirim tanggapan").click()
 
 
 @pytest.mark.parametrize("width", ["desktop", "phone"])

@@ -12,8 +12,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def switch_language(page, language, button):
     page.get_by_label("Bahasa" if button == "Ganti" else "Language").select_option(label=language)
-    page.get_by_role("button", name=button).click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name=button).click()
 
 
 def test_operator_switches_to_english_and_back(page, login, demo_with_values, screenshot):
@@ -29,8 +29,8 @@ def test_operator_switches_to_english_and_back(page, login, demo_with_values, sc
     assert page.get_by_role("heading", name="Items assigned to the OPD").is_visible()
     assert page.locator(".counters").inner_text().count("submitted") == 1
 
-    page.locator(".item-link").first.click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(".item-link").first.click()
     assert page.get_by_role("heading", name="About this item").is_visible()
 
     switch_language(page, "Bahasa Indonesia", "Change")

@@ -75,14 +75,14 @@ def test_a_verifier_works_through_the_queue(page, login, demo, screenshot):
 
     # Filters by cluster.
     page.locator("select[name=cluster]").select_option("III")
-    page.get_by_role("button", name="Saring").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Saring").click()
     assert "cluster=III" in page.url
     assert page.locator("#queue-table tbody tr").count() == 3
 
     # Opens the stunting item: rule and direction, last year's value, the checklist, the PDF.
-    page.locator(f'tr[data-id="{stunting.pk}"] a.kla-item-link').click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator(f'tr[data-id="{stunting.pk}"] a.kla-item-link').click()
     assert "Makin kecil makin baik." in page.locator("#scoring-rule").inner_text()
     assert "25 / 100 (25,00%)" in page.locator("#answer-before").inner_text()
     assert "membaik" in page.locator("#answer-change").inner_text()
@@ -100,8 +100,8 @@ def test_a_verifier_works_through_the_queue(page, login, demo, screenshot):
     screenshot(page, "review-page")
 
     # Approves and moves on to the next waiting item, filters kept.
-    page.get_by_role("button", name="Setujui & berikutnya").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Setujui & berikutnya").click()
     assert f"/admin/review/{after.pk}/" in page.url and "cluster=III" in page.url
     assert "1 isian disetujui." in page.content()
     stunting.refresh_from_db()
@@ -109,15 +109,15 @@ def test_a_verifier_works_through_the_queue(page, login, demo, screenshot):
     screenshot(page, "review-page-next")
 
     # Back to the queue with the filters; bulk-returns two rows with a note, one gone stale.
-    page.locator("#back-to-queue").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.locator("#back-to-queue").click()
     assert "cluster=III" in page.url
     page.locator(f'input[name=ids][value="{after.pk}"]').check()
     page.locator(f'input[name=ids][value="{stale.pk}"]').check()
     Submission.objects.filter(pk=stale.pk).update(version=F("version") + 1)  # someone else
     page.locator("#bulk-note").fill("Lengkapi rincian per kecamatan.")
-    page.get_by_role("button", name="Kembalikan yang dicentang").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Kembalikan yang dicentang").click()
     assert "cluster=III" in page.url
     text = page.content()
     assert "1 isian dikembalikan." in text

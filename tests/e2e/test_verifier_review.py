@@ -32,8 +32,8 @@ def test_verifier_approves_a_submission_in_the_admin(page, login, verifier, demo
     assert preview.evaluate("img => img.naturalWidth") == 1  # the image came through the view
     screenshot(page, "admin-submission-detail")
 
-    page.get_by_role("button", name="Setujui").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Setujui").click()
     assert "1 isian disetujui." in page.content()
     screenshot(page, "admin-submission-approved")
     submission.refresh_from_db()
