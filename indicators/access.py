@@ -50,10 +50,15 @@ def operator_agency_list(user) -> list[Agency]:
     )
 
 
+def _code_key(code: str | None) -> str:
+    """A code as the lookups compare it: trimmed, any case."""
+    return (code or "").strip().upper()
+
+
 def agency_for_operator(user, code: str | None, agencies: list[Agency] | None = None) -> Agency:
     """The operator's agency named by code (any case), their first one without a code, or 404."""
     agencies = operator_agency_list(user) if agencies is None else agencies
-    wanted = (code or "").strip().upper()
+    wanted = _code_key(code)
     for agency in agencies:
         if not wanted or agency.code.upper() == wanted:
             return agency
@@ -161,19 +166,22 @@ def item_for_operator(
     Without the submission (a page about to come from the content cache), from the shared
     cache until the next write to what decides access, the assignments or the framework.
     """
-    if not with_submission:
-        # Keyed as the lookups match (any case), so spellings of one item share one entry.
-        wanted = (code.upper(), (agency_code or "").strip().upper())
+    # Keyed as the lookups match (any case), so spellings of one item share one entry. Only
+    # plain ASCII codes (every framework's): Python and PostgreSQL fold other letters
+    # differently ("ß" is "SS" to Python), so two spellings could share an entry that the
+    # database would tell apart. Any other spelling is looked up fresh.
+    if not with_submission and code.isascii():
         return versions.remember(
             "access:item",
-            (user.pk, *wanted),
+            (user.pk, code.upper(), _code_key(agency_code)),
             lambda: _item_for_operator(user, code, agency_code),
             *roles.access_models(),
             Assignment,
             *FRAMEWORK_MODELS,
         )
     found = _item_for_operator(user, code, agency_code)
-    found.submission = submission_for(agency=found.agency, item=found.item, period=found.period)
+    if with_submission:
+        found.submission = submission_for(agency=found.agency, item=found.item, period=found.period)
     return found
 
 

@@ -184,6 +184,24 @@ def test_spellings_of_one_item_share_one_cached_access_and_refusals_are_not_kept
     assert len(entries) == 1
 
 
+def test_a_spelling_only_python_folds_to_an_item_is_looked_up_in_the_database(
+    client, operator, demo
+):
+    """ "ı" (dotless i) is "I" to Python's upper() but not to every database: such a spelling
+    must get what the database says, never the cached entry of the item it folds to."""
+    from clusters.models import Item
+    from kla_portal import versioned_cache
+
+    client.force_login(operator)
+    assert client.get(item_url(PERCENT)).status_code == 200  # its access now cached
+    folded = PERCENT.replace("I", "ı")
+    assert folded.upper() == PERCENT.upper() and folded != PERCENT
+    expected = 200 if Item.objects.filter(code__iexact=folded).exists() else 404
+    assert client.get(item_url(folded)).status_code == expected
+    entries = [k for k in versioned_cache._copies if k.startswith("access:item:")]
+    assert len(entries) == 1
+
+
 def test_verifier_gets_404_on_item_page(client, verifier, demo):
     client.force_login(verifier)
     assert client.get(item_url(PERCENT)).status_code == 404
